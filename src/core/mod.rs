@@ -1,0 +1,22 @@
+//! The pure-Rust heart of the library: no `unsafe`, no C types.
+//!
+//! `topics` builds and parses the `$aws/things/{thing}/jobs/...` topics; `validate` checks thing
+//! names, job IDs, client tokens and status details against the service's rules; `request`
+//! encodes the JSON requests exactly as the v4 library laid them out; `reply` reads the fields of
+//! a reply that matching needs; `token` issues client tokens unique for the process's lifetime;
+//! `engine` keeps the table of operations in flight, the reply subscriptions and the notify
+//! callback registry of one connection; `runtime` owns the threads on which callbacks run and
+//! operations time out. Everything here is usable from Rust directly and is what the C layer
+//! calls into.
+#![deny(unsafe_code)]
+
+pub mod error;
+pub mod topics;
+pub mod validate;
+pub mod request;
+pub mod reply;
+pub mod token;
+pub mod runtime;
+pub mod engine;
+
+pub use error::JobsError;

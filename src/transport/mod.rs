@@ -1,0 +1,81 @@
+//! How the engine reaches a broker.
+//!
+//! A [`Transport`] does three things, each blocking until the broker acknowledged it or the
+//! timeout passed: subscribe, unsubscribe, publish. Inbound messages travel the other way: a
+//! transport hands every message it receives to the [`Router`] it was built with, which passes
+//! Jobs topics to the Jobs engine and the rest to the application's own subscriptions. A
+//! [`Connection`] is the pair (transport, router); it is what C code holds as an
+//! `IotMqttConnection_t`, whatever kind of transport is behind it. Implementations: `loopback`
+//! (in memory, with a scriptable Jobs responder, for tests), the paho-mqtt client, and the C
+//! function-pointer transport (which lives in the FFI layer, since calling C is `unsafe`).
+
+pub mod loopback;
+pub mod router;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use router::{InboundHandler, Router};
+
+/// MQTT quality of service of a publish or subscription. QoS 2 is not used by Jobs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Qos {
+    AtMostOnce = 0,
+    AtLeastOnce = 1,
+}
+
+/// Why a transport call failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TransportError {
+    /// The link is down (never connected, or dropped and not yet restored).
+    NotConnected,
+    /// The broker did not acknowledge within the timeout.
+    Timeout,
+    /// The broker refused (for example a failed SUBACK).
+    Refused,
+    /// Anything else, with a description for logs.
+    Failed(String),
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransportError::NotConnected => f.write_str("not connected"),
+            TransportError::Timeout => f.write_str("timed out"),
+            TransportError::Refused => f.write_str("refused by the broker"),
+            TransportError::Failed(why) => write!(f, "failed: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+/// An MQTT link as the Jobs engine uses it. Implementations must be callable from any thread
+/// and must never call back into the engine from inside these methods: inbound messages go to
+/// the [`Router`] from the transport's own receive path.
+pub trait Transport: Send + Sync {
+    /// Subscribes to all `filters` in one request and waits for the acknowledgement.
+    fn subscribe(&self, filters: &[&str], qos: Qos, timeout: Duration) -> Result<(), TransportError>;
+    /// Unsubscribes from all `filters` in one request and waits for the acknowledgement.
+    fn unsubscribe(&self, filters: &[&str], timeout: Duration) -> Result<(), TransportError>;
+    /// Publishes one message; for QoS 1 waits for the PUBACK.
+    fn publish(&self, topic: &str, payload: &[u8], qos: Qos, timeout: Duration) -> Result<(), TransportError>;
+    /// True when the broker is AWS IoT, which delivers a Jobs reply to the requesting client
+    /// without any subscription (the connection's `awsIotMqttMode`).
+    fn is_aws_iot(&self) -> bool;
+}
+
+/// A transport together with the router its inbound messages go to: the Rust form of an
+/// `IotMqttConnection_t`.
+#[derive(Clone)]
+pub struct Connection {
+    pub transport: Arc<dyn Transport>,
+    pub router: Arc<Router>,
+}
+
+impl Connection {
+    pub fn new(transport: Arc<dyn Transport>, router: Arc<Router>) -> Connection {
+        Connection { transport, router }
+    }
+}
