@@ -104,9 +104,18 @@ mod tests {
 
     #[test]
     fn service_codes_map_to_their_c_values() {
-        assert_eq!(JobsError::from_service_code(Some("InvalidTopic")) as u32, 12);
-        assert_eq!(JobsError::from_service_code(Some("TerminalStateReached")) as u32, 20);
-        assert_eq!(JobsError::from_service_code(Some("Whatever")), JobsError::BadResponse);
+        assert_eq!(
+            JobsError::from_service_code(Some("InvalidTopic")) as u32,
+            12
+        );
+        assert_eq!(
+            JobsError::from_service_code(Some("TerminalStateReached")) as u32,
+            20
+        );
+        assert_eq!(
+            JobsError::from_service_code(Some("Whatever")),
+            JobsError::BadResponse
+        );
         assert_eq!(JobsError::from_service_code(None), JobsError::BadResponse);
     }
 

@@ -10,13 +10,13 @@
 //! calls into.
 #![deny(unsafe_code)]
 
+pub mod engine;
 pub mod error;
+pub mod reply;
+pub mod request;
+pub mod runtime;
+pub mod token;
 pub mod topics;
 pub mod validate;
-pub mod request;
-pub mod reply;
-pub mod token;
-pub mod runtime;
-pub mod engine;
 
 pub use error::JobsError;

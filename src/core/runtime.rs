@@ -1,1 +1,262 @@
-//! (being written)
+//! The two threads the library owns: one runs callbacks, one expires deadlines.
+//!
+//! Callbacks (operation completions and notifications) are queued to the callback thread and
+//! run there one at a time, in order, with no lock of the library held, so a callback may call
+//! any API, Sync ones included. The timer thread sleeps until the earliest deadline any engine
+//! reported and then asks each engine to expire what is due; it never runs application code.
+
+use crossbeam_channel::{unbounded, Receiver, Sender};
+use parking_lot::{Condvar, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+use std::thread::{JoinHandle, ThreadId};
+use std::time::{Duration, Instant};
+
+/// A unit of work for the callback thread.
+pub type Task = Box<dyn FnOnce() + Send + 'static>;
+
+/// Something with deadlines: the timer thread calls it when one may be due.
+pub trait Expiring: Send + Sync {
+    /// Expires everything due at `now`; returns the next deadline still pending, if any.
+    fn expire_due(&self, now: Instant) -> Option<Instant>;
+}
+
+enum Message {
+    Run(Task),
+    Stop,
+}
+
+struct TimerState {
+    next_wake: Option<Instant>,
+    stopped: bool,
+}
+
+struct Inner {
+    tasks: Sender<Message>,
+    timer: Mutex<TimerState>,
+    timer_cv: Condvar,
+    clients: Mutex<Vec<Weak<dyn Expiring>>>,
+    callback_thread: Mutex<Option<ThreadId>>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+    stopped: AtomicBool,
+}
+
+/// Handle to the running threads; cheap to clone.
+#[derive(Clone)]
+pub struct Runtime {
+    inner: Arc<Inner>,
+}
+
+/// How often idle engines are asked to tidy up (idle subscriptions) even without deadlines.
+const HOUSEKEEPING: Duration = Duration::from_secs(1);
+
+impl Runtime {
+    /// Starts the callback thread and the timer thread.
+    pub fn start() -> std::io::Result<Runtime> {
+        let (tx, rx) = unbounded();
+        let inner = Arc::new(Inner {
+            tasks: tx,
+            timer: Mutex::new(TimerState {
+                next_wake: None,
+                stopped: false,
+            }),
+            timer_cv: Condvar::new(),
+            clients: Mutex::new(Vec::new()),
+            callback_thread: Mutex::new(None),
+            threads: Mutex::new(Vec::new()),
+            stopped: AtomicBool::new(false),
+        });
+        let callbacks = std::thread::Builder::new()
+            .name("awsiotjobs-callbacks".into())
+            .spawn(move || run_callbacks(rx))?;
+        *inner.callback_thread.lock() = Some(callbacks.thread().id());
+        let weak = Arc::downgrade(&inner);
+        let timer = std::thread::Builder::new()
+            .name("awsiotjobs-timer".into())
+            .spawn(move || run_timer(weak));
+        let timer = match timer {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = inner.tasks.send(Message::Stop);
+                let _ = callbacks.join();
+                return Err(e);
+            }
+        };
+        inner.threads.lock().extend([callbacks, timer]);
+        Ok(Runtime { inner })
+    }
+
+    /// Queues `task` for the callback thread. Returns false (dropping the task) once the
+    /// runtime has stopped.
+    pub fn spawn(&self, task: Task) -> bool {
+        !self.inner.stopped.load(Ordering::Acquire)
+            && self.inner.tasks.send(Message::Run(task)).is_ok()
+    }
+
+    /// Registers an engine with the timer thread.
+    pub fn register(&self, client: Weak<dyn Expiring>) {
+        let mut clients = self.inner.clients.lock();
+        clients.retain(|c| c.strong_count() > 0);
+        clients.push(client);
+    }
+
+    /// Makes sure the timer thread wakes at `at` or earlier.
+    pub fn wake_at(&self, at: Instant) {
+        let mut timer = self.inner.timer.lock();
+        if timer.next_wake.is_none_or(|current| at < current) {
+            timer.next_wake = Some(at);
+            self.inner.timer_cv.notify_one();
+        }
+    }
+
+    /// True when called from the callback thread.
+    pub fn on_callback_thread(&self) -> bool {
+        *self.inner.callback_thread.lock() == Some(std::thread::current().id())
+    }
+
+    pub fn is_stopped(&self) -> bool {
+        self.inner.stopped.load(Ordering::Acquire)
+    }
+
+    /// Runs every task queued so far, then stops both threads and joins them. Tasks queued
+    /// after this call are dropped. Called from the callback thread itself, it does not wait
+    /// for that thread (which ends after the current task).
+    pub fn shutdown(&self) {
+        if self.inner.stopped.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let _ = self.inner.tasks.send(Message::Stop);
+        {
+            let mut timer = self.inner.timer.lock();
+            timer.stopped = true;
+            self.inner.timer_cv.notify_all();
+        }
+        let here = std::thread::current().id();
+        let threads: Vec<_> = self.inner.threads.lock().drain(..).collect();
+        for t in threads {
+            if t.thread().id() != here {
+                let _ = t.join();
+            }
+        }
+    }
+}
+
+fn run_callbacks(rx: Receiver<Message>) {
+    while let Ok(Message::Run(task)) = rx.recv() {
+        // A panicking callback must not take the thread (and every later callback) down.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(task));
+    }
+}
+
+fn run_timer(inner: Weak<Inner>) {
+    loop {
+        let Some(rt) = inner.upgrade() else { return };
+        {
+            let mut timer = rt.timer.lock();
+            if timer.stopped {
+                return;
+            }
+            let wake = timer
+                .next_wake
+                .unwrap_or_else(|| Instant::now() + HOUSEKEEPING);
+            if Instant::now() < wake {
+                rt.timer_cv.wait_until(&mut timer, wake);
+                if timer.stopped {
+                    return;
+                }
+                if timer.next_wake.is_some_and(|w| Instant::now() < w) {
+                    continue;
+                }
+            }
+            timer.next_wake = None;
+        }
+        let clients: Vec<Arc<dyn Expiring>> =
+            rt.clients.lock().iter().filter_map(Weak::upgrade).collect();
+        let now = Instant::now();
+        let mut next: Option<Instant> = None;
+        for client in clients {
+            if let Some(at) = client.expire_due(now) {
+                next = Some(next.map_or(at, |n| n.min(at)));
+            }
+        }
+        if let Some(at) = next {
+            Runtime { inner: rt.clone() }.wake_at(at);
+        }
+        drop(rt);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    #[test]
+    fn tasks_run_in_order_on_the_callback_thread() {
+        let rt = Runtime::start().unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        for i in 0..100 {
+            let seen = seen.clone();
+            let rt2 = rt.clone();
+            assert!(rt.spawn(Box::new(move || {
+                assert!(rt2.on_callback_thread());
+                seen.lock().push(i);
+            })));
+        }
+        rt.shutdown();
+        assert_eq!(*seen.lock(), (0..100).collect::<Vec<_>>());
+        assert!(!rt.spawn(Box::new(|| {})));
+    }
+
+    #[test]
+    fn a_panicking_task_does_not_stop_later_ones() {
+        let rt = Runtime::start().unwrap();
+        let ran = Arc::new(AtomicUsize::new(0));
+        rt.spawn(Box::new(|| panic!("callback bug")));
+        let r = ran.clone();
+        rt.spawn(Box::new(move || {
+            r.fetch_add(1, Ordering::SeqCst);
+        }));
+        rt.shutdown();
+        assert_eq!(ran.load(Ordering::SeqCst), 1);
+    }
+
+    struct Deadline {
+        at: Mutex<Option<Instant>>,
+        fired: AtomicUsize,
+    }
+
+    impl Expiring for Deadline {
+        fn expire_due(&self, now: Instant) -> Option<Instant> {
+            let mut at = self.at.lock();
+            match *at {
+                Some(t) if t <= now => {
+                    self.fired.fetch_add(1, Ordering::SeqCst);
+                    *at = None;
+                    None
+                }
+                other => other,
+            }
+        }
+    }
+
+    #[test]
+    fn the_timer_expires_registered_deadlines() {
+        let rt = Runtime::start().unwrap();
+        let d = Arc::new(Deadline {
+            at: Mutex::new(None),
+            fired: AtomicUsize::new(0),
+        });
+        let weak: Weak<dyn Expiring> = Arc::downgrade(&(d.clone() as Arc<dyn Expiring>));
+        rt.register(weak);
+        let at = Instant::now() + Duration::from_millis(20);
+        *d.at.lock() = Some(at);
+        rt.wake_at(at);
+        let give_up = Instant::now() + Duration::from_secs(10);
+        while d.fired.load(Ordering::SeqCst) == 0 && Instant::now() < give_up {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(d.fired.load(Ordering::SeqCst), 1);
+        rt.shutdown();
+    }
+}

@@ -1,1 +1,240 @@
-//! (being written)
+//! Jobs MQTT topics: building request, reply and notify topics, and parsing inbound ones.
+//!
+//! All topics live under `$aws/things/{thingName}/jobs/`. Names are validated before they get
+//! here (see `validate`), so building never has to escape anything.
+
+/// The four request/reply operations of the Jobs MQTT API. The discriminants are the C
+/// `AwsIotJobsCallbackType_t` values of their completion callbacks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Operation {
+    GetPending = 0,
+    StartNext = 1,
+    Describe = 2,
+    Update = 3,
+}
+
+impl Operation {
+    pub const ALL: [Operation; 4] = [
+        Operation::GetPending,
+        Operation::StartNext,
+        Operation::Describe,
+        Operation::Update,
+    ];
+
+    /// True for the operations addressed to one job (describe and update).
+    pub fn has_job_id(self) -> bool {
+        matches!(self, Operation::Describe | Operation::Update)
+    }
+
+    /// A short name for logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::GetPending => "GET PENDING",
+            Operation::StartNext => "START NEXT",
+            Operation::Describe => "DESCRIBE",
+            Operation::Update => "UPDATE",
+        }
+    }
+}
+
+/// The two notification streams a thing can subscribe to. Discriminants are the C callback
+/// types (4 and 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Notify {
+    Pending = 4,
+    Next = 5,
+}
+
+/// Which of the two reply topics a reply came on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Accepted,
+    Rejected,
+}
+
+/// What an inbound Jobs topic is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inbound<'a> {
+    Reply {
+        thing: &'a str,
+        operation: Operation,
+        job_id: Option<&'a str>,
+        verdict: Verdict,
+    },
+    Notification {
+        thing: &'a str,
+        kind: Notify,
+    },
+}
+
+const PREFIX: &str = "$aws/things/";
+
+/// The request topic of an operation; `job_id` is used by describe and update only.
+pub fn request_topic(thing: &str, operation: Operation, job_id: Option<&str>) -> String {
+    let mut topic =
+        String::with_capacity(PREFIX.len() + thing.len() + 32 + job_id.map_or(0, str::len));
+    topic.push_str(PREFIX);
+    topic.push_str(thing);
+    topic.push_str("/jobs/");
+    match operation {
+        Operation::GetPending => topic.push_str("get"),
+        Operation::StartNext => topic.push_str("start-next"),
+        Operation::Describe | Operation::Update => {
+            topic.push_str(job_id.unwrap_or_default());
+            topic.push_str(if operation == Operation::Describe {
+                "/get"
+            } else {
+                "/update"
+            });
+        }
+    }
+    topic
+}
+
+/// The reply topic of an operation for one verdict.
+pub fn reply_topic(
+    thing: &str,
+    operation: Operation,
+    job_id: Option<&str>,
+    verdict: Verdict,
+) -> String {
+    let mut topic = request_topic(thing, operation, job_id);
+    topic.push_str(match verdict {
+        Verdict::Accepted => "/accepted",
+        Verdict::Rejected => "/rejected",
+    });
+    topic
+}
+
+/// The topic a notification stream is published on.
+pub fn notify_topic(thing: &str, kind: Notify) -> String {
+    let suffix = match kind {
+        Notify::Pending => "/jobs/notify",
+        Notify::Next => "/jobs/notify-next",
+    };
+    let mut topic = String::with_capacity(PREFIX.len() + thing.len() + suffix.len());
+    topic.push_str(PREFIX);
+    topic.push_str(thing);
+    topic.push_str(suffix);
+    topic
+}
+
+/// Reads an inbound topic. Returns `None` for anything that is not a Jobs reply or
+/// notification (including our own request topics, which a broker may echo back).
+pub fn parse(topic: &str) -> Option<Inbound<'_>> {
+    let rest = topic.strip_prefix(PREFIX)?;
+    let (thing, rest) = rest.split_once('/')?;
+    let rest = rest.strip_prefix("jobs/")?;
+    if thing.is_empty() {
+        return None;
+    }
+    match rest {
+        "notify" => {
+            return Some(Inbound::Notification {
+                thing,
+                kind: Notify::Pending,
+            })
+        }
+        "notify-next" => {
+            return Some(Inbound::Notification {
+                thing,
+                kind: Notify::Next,
+            })
+        }
+        _ => {}
+    }
+    let (head, verdict) = if let Some(h) = rest.strip_suffix("/accepted") {
+        (h, Verdict::Accepted)
+    } else if let Some(h) = rest.strip_suffix("/rejected") {
+        (h, Verdict::Rejected)
+    } else {
+        return None;
+    };
+    let (operation, job_id) = match head {
+        "get" => (Operation::GetPending, None),
+        "start-next" => (Operation::StartNext, None),
+        _ => {
+            let (job, op) = head.split_once('/')?;
+            if job.is_empty() || job.contains('/') {
+                return None;
+            }
+            match op {
+                "get" => (Operation::Describe, Some(job)),
+                "update" => (Operation::Update, Some(job)),
+                _ => return None,
+            }
+        }
+    };
+    Some(Inbound::Reply {
+        thing,
+        operation,
+        job_id,
+        verdict,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_topics_match_the_service() {
+        assert_eq!(
+            request_topic("T1", Operation::GetPending, None),
+            "$aws/things/T1/jobs/get"
+        );
+        assert_eq!(
+            request_topic("T1", Operation::StartNext, None),
+            "$aws/things/T1/jobs/start-next"
+        );
+        assert_eq!(
+            request_topic("T1", Operation::Describe, Some("$next")),
+            "$aws/things/T1/jobs/$next/get"
+        );
+        assert_eq!(
+            request_topic("T1", Operation::Update, Some("job1")),
+            "$aws/things/T1/jobs/job1/update"
+        );
+        assert_eq!(
+            notify_topic("T1", Notify::Next),
+            "$aws/things/T1/jobs/notify-next"
+        );
+    }
+
+    #[test]
+    fn every_reply_topic_parses_back() {
+        for op in Operation::ALL {
+            let job = op.has_job_id().then_some("j-1");
+            for verdict in [Verdict::Accepted, Verdict::Rejected] {
+                let topic = reply_topic("thing:a_b-c", op, job, verdict);
+                assert_eq!(
+                    parse(&topic),
+                    Some(Inbound::Reply {
+                        thing: "thing:a_b-c",
+                        operation: op,
+                        job_id: job,
+                        verdict
+                    }),
+                    "{topic}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn requests_and_strangers_are_not_replies() {
+        assert_eq!(parse("$aws/things/T/jobs/get"), None);
+        assert_eq!(parse("$aws/things/T/jobs/j/update"), None);
+        assert_eq!(parse("$aws/things/T/jobs/a/b/update/accepted"), None);
+        assert_eq!(parse("$aws/things//jobs/get/accepted"), None);
+        assert_eq!(parse("$aws/things/T/shadow/get/accepted"), None);
+        assert_eq!(parse("$aws/things/T/jobs/j/delete/accepted"), None);
+        assert_eq!(
+            parse("$aws/things/T/jobs/notify"),
+            Some(Inbound::Notification {
+                thing: "T",
+                kind: Notify::Pending
+            })
+        );
+    }
+}

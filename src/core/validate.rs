@@ -1,1 +1,144 @@
-//! (being written)
+//! Input rules, checked before anything is encoded or sent.
+//!
+//! Thing names and job IDs follow the service's character rules, which also guarantees that
+//! no `/`, `+`, `#` or NUL can reach a topic. Status details must be a JSON object whose values
+//! are all strings. Every check returns `BadParameter` on failure.
+
+use crate::core::JobsError;
+
+pub const MAX_THING_NAME: usize = 128;
+pub const MAX_JOB_ID: usize = 64;
+pub const MAX_CLIENT_TOKEN: usize = 64;
+pub const MAX_STATUS_DETAILS: usize = 32768;
+pub const MAX_STEP_TIMEOUT: i32 = 10080;
+/// The job ID that names "the next pending execution" (describe only).
+pub const NEXT_JOB: &str = "$next";
+
+fn all_bytes(s: &str, allowed: impl Fn(u8) -> bool) -> bool {
+    s.bytes().all(allowed)
+}
+
+/// A thing name: 1 to 128 characters of `[a-zA-Z0-9:_-]`.
+pub fn thing_name(name: &str) -> Result<(), JobsError> {
+    let ok = !name.is_empty()
+        && name.len() <= MAX_THING_NAME
+        && all_bytes(name, |b| {
+            b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-')
+        });
+    ok.then_some(()).ok_or(JobsError::BadParameter)
+}
+
+/// A job ID: 1 to 64 characters of `[a-zA-Z0-9_-]`, or `$next` where `allow_next`.
+pub fn job_id(id: &str, allow_next: bool) -> Result<(), JobsError> {
+    if id == NEXT_JOB {
+        return allow_next.then_some(()).ok_or(JobsError::BadParameter);
+    }
+    let ok = !id.is_empty()
+        && id.len() <= MAX_JOB_ID
+        && all_bytes(id, |b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')
+        });
+    ok.then_some(()).ok_or(JobsError::BadParameter)
+}
+
+/// A client token given by the application: 1 to 64 bytes of printable, non-space ASCII.
+pub fn client_token(token: &str) -> Result<(), JobsError> {
+    let ok = !token.is_empty()
+        && token.len() <= MAX_CLIENT_TOKEN
+        && all_bytes(token, |b| (0x21..=0x7e).contains(&b));
+    ok.then_some(()).ok_or(JobsError::BadParameter)
+}
+
+/// A step timeout: 0 (none), -1 (cancel the current one) or 1 to 10080 minutes.
+pub fn step_timeout(minutes: i32) -> Result<(), JobsError> {
+    let ok = minutes == 0 || minutes == -1 || (1..=MAX_STEP_TIMEOUT).contains(&minutes);
+    ok.then_some(()).ok_or(JobsError::BadParameter)
+}
+
+/// An execution number: -1 (none) or a non-negative number.
+pub fn execution_number(number: i32) -> Result<(), JobsError> {
+    (number >= -1).then_some(()).ok_or(JobsError::BadParameter)
+}
+
+/// Status details: 1 to 32768 bytes holding one JSON object whose values are all strings.
+/// Returns the text trimmed of surrounding white space, ready to be placed in a request.
+pub fn status_details(text: &str) -> Result<&str, JobsError> {
+    if text.is_empty() || text.len() > MAX_STATUS_DETAILS {
+        return Err(JobsError::BadParameter);
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|_| JobsError::BadParameter)?;
+    let object = value.as_object().ok_or(JobsError::BadParameter)?;
+    if object.values().all(serde_json::Value::is_string) {
+        Ok(text.trim())
+    } else {
+        Err(JobsError::BadParameter)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thing_names_follow_the_service_rules() {
+        assert!(thing_name("T1").is_ok());
+        assert!(thing_name("a:b_c-D9").is_ok());
+        assert!(thing_name(&"x".repeat(128)).is_ok());
+        for bad in ["", "a/b", "a+b", "a#", "a\0b", "a b", "é"] {
+            assert_eq!(thing_name(bad), Err(JobsError::BadParameter), "{bad:?}");
+        }
+        assert!(thing_name(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn job_ids_follow_the_service_rules() {
+        assert!(job_id("job-1_A", false).is_ok());
+        assert!(job_id(&"j".repeat(64), false).is_ok());
+        assert!(job_id(&"j".repeat(65), false).is_err());
+        assert!(job_id("a:b", false).is_err());
+        assert!(job_id("$next", true).is_ok());
+        assert!(job_id("$next", false).is_err());
+        assert!(job_id("+", true).is_err());
+    }
+
+    #[test]
+    fn client_tokens_up_to_64_printable_bytes() {
+        assert!(client_token(&"t".repeat(64)).is_ok());
+        assert!(client_token(&"t".repeat(65)).is_err());
+        assert!(client_token("").is_err());
+        assert!(client_token("a b").is_err());
+        assert!(client_token("quote\"ok").is_ok());
+    }
+
+    #[test]
+    fn step_timeouts_and_execution_numbers() {
+        for ok in [0, -1, 1, 10080] {
+            assert!(step_timeout(ok).is_ok());
+        }
+        for bad in [-2, 10081, i32::MIN, i32::MAX] {
+            assert!(step_timeout(bad).is_err());
+        }
+        assert!(execution_number(-1).is_ok());
+        assert!(execution_number(-2).is_err());
+    }
+
+    #[test]
+    fn status_details_must_be_an_object_of_strings() {
+        assert_eq!(status_details(" {\"a\":\"b\"} "), Ok("{\"a\":\"b\"}"));
+        assert!(status_details("{}").is_ok());
+        for bad in [
+            "",
+            "{\"x\":1}",
+            "[\"a\"]",
+            "\"s\"",
+            "{\"a\":\"b\"",
+            "{\"a\":\"b\"} x",
+            "{\"a\":{\"b\":\"c\"}}",
+        ] {
+            assert_eq!(status_details(bad), Err(JobsError::BadParameter), "{bad:?}");
+        }
+        let big = format!("{{\"k\":\"{}\"}}", "v".repeat(MAX_STATUS_DETAILS));
+        assert!(status_details(&big).is_err());
+    }
+}

@@ -56,11 +56,22 @@ impl std::error::Error for TransportError {}
 /// the [`Router`] from the transport's own receive path.
 pub trait Transport: Send + Sync {
     /// Subscribes to all `filters` in one request and waits for the acknowledgement.
-    fn subscribe(&self, filters: &[&str], qos: Qos, timeout: Duration) -> Result<(), TransportError>;
+    fn subscribe(
+        &self,
+        filters: &[&str],
+        qos: Qos,
+        timeout: Duration,
+    ) -> Result<(), TransportError>;
     /// Unsubscribes from all `filters` in one request and waits for the acknowledgement.
     fn unsubscribe(&self, filters: &[&str], timeout: Duration) -> Result<(), TransportError>;
     /// Publishes one message; for QoS 1 waits for the PUBACK.
-    fn publish(&self, topic: &str, payload: &[u8], qos: Qos, timeout: Duration) -> Result<(), TransportError>;
+    fn publish(
+        &self,
+        topic: &str,
+        payload: &[u8],
+        qos: Qos,
+        timeout: Duration,
+    ) -> Result<(), TransportError>;
     /// True when the broker is AWS IoT, which delivers a Jobs reply to the requesting client
     /// without any subscription (the connection's `awsIotMqttMode`).
     fn is_aws_iot(&self) -> bool;

@@ -105,7 +105,10 @@ mod tests {
         assert!(topic_matches("a/#", "a"));
         assert!(!topic_matches("a/+", "a/b/c"));
         assert!(!topic_matches("#", "$aws/things/t/jobs/notify"));
-        assert!(topic_matches("$aws/things/+/jobs/#", "$aws/things/t/jobs/notify"));
+        assert!(topic_matches(
+            "$aws/things/+/jobs/#",
+            "$aws/things/t/jobs/notify"
+        ));
     }
 
     #[test]
