@@ -1,0 +1,544 @@
+//! The operation engine of one connection.
+//!
+//! `submit` validates a request, makes sure its reply can reach us (a reply subscription on
+//! brokers that need one, nothing on AWS IoT), records the operation and publishes the request.
+//! `handle_inbound`, called on the transport's receive path, matches a reply to its operation
+//! by thing, operation, job ID and client token (a rejection without a token, as the service
+//! sends for InvalidJson, goes to the oldest matching operation), and hands the outcome to the
+//! operation's completion: a waiter for waitable operations, or a task on the callback thread.
+//! Every operation completes exactly once: with its reply, with `Timeout` at its deadline, or
+//! with the reason given to `shutdown`.
+
+mod notify;
+mod operations;
+mod subscriptions;
+mod waiter;
+
+pub use notify::{NotifyCallback, NotifyEvent};
+pub use subscriptions::ReplyKey;
+pub use waiter::Waiter;
+
+use crate::core::request::Request;
+use crate::core::runtime::{Expiring, Runtime};
+use crate::core::topics::{self, Inbound, Notify, Operation, Verdict};
+use crate::core::{reply, token, validate, JobsError};
+use crate::transport::{Qos, Transport};
+use notify::{Change, Registry, Slot};
+use operations::{OpTable, Pending};
+use parking_lot::{Condvar, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+use subscriptions::{Acquire, SubTable};
+
+/// Identifies an operation for its whole life; never reused within a process.
+pub type OpId = u64;
+
+static NEXT_OP: AtomicU64 = AtomicU64::new(1);
+
+/// How an operation ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: JobsError,
+    /// The raw reply, when there was one.
+    pub document: Option<Vec<u8>>,
+}
+
+/// What happens when an operation completes.
+pub enum Completion {
+    /// Runs on the callback thread with the operation's ID and outcome.
+    Callback(Box<dyn FnOnce(OpId, Outcome) + Send>),
+    /// Stores the outcome in the waiter.
+    Waitable(Arc<Waiter>),
+}
+
+/// One request to make.
+pub struct Submission<'a> {
+    pub thing: &'a str,
+    pub request: Request<'a>,
+    /// The application's token; `None` generates a unique one.
+    pub client_token: Option<&'a str>,
+    /// `AWS_IOT_JOBS_FLAG_KEEP_SUBSCRIPTIONS`.
+    pub keep_subscriptions: bool,
+    /// When the operation times out if no reply came.
+    pub deadline: Instant,
+}
+
+/// Settings of an engine.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// How long a subscribe, unsubscribe or publish may take (`AwsIotJobs_Init`'s argument).
+    pub mqtt_timeout: Duration,
+    /// At most this many unused reply subscriptions are kept.
+    pub linger_max: usize,
+    /// An unused reply subscription is dropped after this long.
+    pub linger_idle: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            mqtt_timeout: Duration::from_millis(5000),
+            linger_max: 64,
+            linger_idle: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Counters for tests and benchmarks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EngineStats {
+    pub in_flight: usize,
+    pub reply_subscriptions: usize,
+    pub lingering: usize,
+}
+
+pub struct Engine {
+    transport: Arc<dyn Transport>,
+    runtime: Runtime,
+    config: EngineConfig,
+    ops: Mutex<OpTable>,
+    subs: Mutex<SubTable>,
+    subs_changed: Condvar,
+    notify: Mutex<Registry>,
+    notify_change: Mutex<()>,
+    closed: AtomicBool,
+    me: Weak<Engine>,
+}
+
+impl Engine {
+    /// A new engine over `transport`, registered with `runtime`'s timer.
+    pub fn new(
+        transport: Arc<dyn Transport>,
+        runtime: Runtime,
+        config: EngineConfig,
+    ) -> Arc<Engine> {
+        let engine = Arc::new_cyclic(|me| Engine {
+            transport,
+            runtime: runtime.clone(),
+            config,
+            ops: Mutex::new(OpTable::default()),
+            subs: Mutex::new(SubTable::default()),
+            subs_changed: Condvar::new(),
+            notify: Mutex::new(Registry::default()),
+            notify_change: Mutex::new(()),
+            closed: AtomicBool::new(false),
+            me: me.clone(),
+        });
+        let weak: Weak<dyn Expiring> = Arc::downgrade(&(engine.clone() as Arc<dyn Expiring>));
+        runtime.register(weak);
+        engine
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire) || self.runtime.is_stopped()
+    }
+
+    pub fn stats(&self) -> EngineStats {
+        let subs = self.subs.lock();
+        EngineStats {
+            in_flight: self.ops.lock().len(),
+            reply_subscriptions: subs.len(),
+            lingering: subs.lingering(),
+        }
+    }
+
+    /// Checks a submission against the service's rules.
+    pub fn validate(sub: &Submission<'_>) -> Result<(), JobsError> {
+        validate::thing_name(sub.thing)?;
+        if let Some(token) = sub.client_token {
+            validate::client_token(token)?;
+        }
+        match &sub.request {
+            Request::GetPending => {}
+            Request::StartNext {
+                status_details,
+                step_timeout_minutes,
+            } => {
+                if let Some(d) = status_details {
+                    validate::status_details(d)?;
+                }
+                validate::step_timeout(*step_timeout_minutes)?;
+            }
+            Request::Describe {
+                job_id,
+                execution_number,
+                ..
+            } => {
+                validate::job_id(job_id, true)?;
+                validate::execution_number(*execution_number)?;
+            }
+            Request::Update { job_id, fields } => {
+                validate::job_id(job_id, false)?;
+                if !fields.status.device_may_set() {
+                    return Err(JobsError::BadParameter);
+                }
+                if let Some(d) = fields.status_details {
+                    validate::status_details(d)?;
+                }
+                validate::step_timeout(fields.step_timeout_minutes)?;
+                validate::execution_number(fields.execution_number)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts an operation. On `Ok` its completion will run exactly once; on `Err` it never
+    /// runs.
+    pub fn submit(&self, sub: Submission<'_>, completion: Completion) -> Result<OpId, JobsError> {
+        if self.is_closed() {
+            return Err(JobsError::NotInitialized);
+        }
+        Engine::validate(&sub)?;
+        let operation = sub.request.operation();
+        let job_id = sub.request.job_id();
+        let token = sub.client_token.map_or_else(token::next, str::to_owned);
+        let payload = sub.request.encode(&token);
+        let topic = topics::request_topic(sub.thing, operation, job_id);
+        let key = ReplyKey {
+            thing: sub.thing.to_owned(),
+            operation,
+            job_id: job_id.map(str::to_owned),
+        };
+        let subscribed = !self.transport.is_aws_iot();
+        if subscribed {
+            self.acquire_subscription(&key, sub.keep_subscriptions)?;
+        }
+        let id = NEXT_OP.fetch_add(1, Ordering::Relaxed);
+        let pending = Pending {
+            thing: key.thing.clone(),
+            operation,
+            job_id: key.job_id.clone(),
+            token,
+            subscribed,
+            deadline: sub.deadline,
+            completion,
+        };
+        let earliest = self.ops.lock().insert(id, pending);
+        if earliest {
+            self.runtime.wake_at(sub.deadline);
+        }
+        if let Err(e) =
+            self.transport
+                .publish(&topic, &payload, Qos::AtLeastOnce, self.config.mqtt_timeout)
+        {
+            log_debug(&format!("publish to {topic} failed: {e}"));
+            // If the operation is no longer in the table it was completed meanwhile (by a
+            // reply or a shutdown) and its completion has run: report success to keep the
+            // exactly-once promise.
+            if let Some(p) = self.ops.lock().remove(id) {
+                self.release_subscription(&p);
+                return Err(JobsError::MqttError);
+            }
+        }
+        Ok(id)
+    }
+
+    /// Withdraws an operation without running its completion (a Wait that timed out). False
+    /// if it had already completed.
+    pub fn cancel(&self, id: OpId) -> bool {
+        let removed = self.ops.lock().remove(id);
+        match removed {
+            Some(p) => {
+                self.release_subscription(&p);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Handles one inbound message. Never blocks on the network and never runs application
+    /// code: completions and notifications go to the callback thread.
+    pub fn handle_inbound(&self, topic: &str, payload: &[u8]) {
+        match topics::parse(topic) {
+            Some(Inbound::Reply {
+                thing,
+                operation,
+                job_id,
+                verdict,
+            }) => self.on_reply(thing, operation, job_id, verdict, payload),
+            Some(Inbound::Notification { thing, kind }) => {
+                self.on_notification(thing, kind, payload)
+            }
+            None => {}
+        }
+    }
+
+    fn on_reply(
+        &self,
+        thing: &str,
+        operation: Operation,
+        job_id: Option<&str>,
+        verdict: Verdict,
+        payload: &[u8],
+    ) {
+        let Some(head) = reply::parse(payload) else {
+            log_debug(&format!(
+                "dropped an unreadable reply on {thing}/{}",
+                operation.name()
+            ));
+            return;
+        };
+        let pending = {
+            let mut ops = self.ops.lock();
+            let id = match (&head.client_token, verdict) {
+                (Some(t), _) => ops.find_by_token(t, thing, operation, job_id),
+                (None, Verdict::Rejected) => ops.find_oldest(thing, operation, job_id),
+                (None, Verdict::Accepted) => None,
+            };
+            id.and_then(|id| ops.remove(id).map(|p| (id, p)))
+        };
+        let Some((id, pending)) = pending else { return };
+        self.release_subscription(&pending);
+        let status = match verdict {
+            Verdict::Accepted => JobsError::Success,
+            Verdict::Rejected => JobsError::from_service_code(head.code.as_deref()),
+        };
+        self.complete(
+            id,
+            pending,
+            Outcome {
+                status,
+                document: Some(payload.to_vec()),
+            },
+        );
+    }
+
+    fn on_notification(&self, thing: &str, kind: Notify, payload: &[u8]) {
+        let callbacks = self.notify.lock().callbacks(thing, kind);
+        if callbacks.is_empty() {
+            return;
+        }
+        let thing: Arc<str> = thing.into();
+        let document: Arc<[u8]> = payload.into();
+        for callback in callbacks {
+            let (thing, document) = (thing.clone(), document.clone());
+            self.runtime.spawn(Box::new(move || {
+                callback(&NotifyEvent {
+                    thing: &thing,
+                    kind,
+                    document: &document,
+                });
+            }));
+        }
+    }
+
+    fn complete(&self, id: OpId, pending: Pending, outcome: Outcome) {
+        match pending.completion {
+            Completion::Waitable(waiter) => waiter.complete(outcome),
+            Completion::Callback(callback) => {
+                if !self.runtime.spawn(Box::new(move || callback(id, outcome))) {
+                    log_debug("a completion arrived after the callback thread stopped");
+                }
+            }
+        }
+    }
+
+    fn acquire_subscription(&self, key: &ReplyKey, keep: bool) -> Result<(), JobsError> {
+        let mut subs = self.subs.lock();
+        loop {
+            match subs.acquire(key, keep) {
+                Acquire::Ready => return Ok(()),
+                Acquire::Wait => {
+                    self.subs_changed.wait(&mut subs);
+                }
+                Acquire::MustSubscribe => break,
+            }
+        }
+        drop(subs);
+        let filters = key.filters();
+        let refs = [filters[0].as_str(), filters[1].as_str()];
+        let result = self
+            .transport
+            .subscribe(&refs, Qos::AtLeastOnce, self.config.mqtt_timeout);
+        let mut subs = self.subs.lock();
+        subs.subscribed(key, result.is_ok(), keep);
+        self.subs_changed.notify_all();
+        result.map_err(|e| {
+            log_debug(&format!("subscribe to {} failed: {e}", filters[0]));
+            JobsError::MqttError
+        })
+    }
+
+    fn release_subscription(&self, pending: &Pending) {
+        if !pending.subscribed {
+            return;
+        }
+        let key = ReplyKey {
+            thing: pending.thing.clone(),
+            operation: pending.operation,
+            job_id: pending.job_id.clone(),
+        };
+        let now = Instant::now();
+        let evicted = {
+            let mut subs = self.subs.lock();
+            subs.release(&key, now);
+            if subs.lingering() > self.config.linger_max {
+                subs.evictions(now, self.config.linger_max, self.config.linger_idle)
+            } else {
+                Vec::new()
+            }
+        };
+        self.unsubscribe_later(evicted);
+    }
+
+    /// Unsubscribes keys on the callback thread (the caller may be the receive thread).
+    fn unsubscribe_later(&self, keys: Vec<ReplyKey>) {
+        if keys.is_empty() {
+            return;
+        }
+        let me = self.me.clone();
+        let task = Box::new(move || {
+            if let Some(engine) = me.upgrade() {
+                engine.unsubscribe_now(&keys);
+            }
+        });
+        if !self.runtime.spawn(task) {
+            let mut subs = self.subs.lock();
+            subs.clear();
+            self.subs_changed.notify_all();
+        }
+    }
+
+    fn unsubscribe_now(&self, keys: &[ReplyKey]) {
+        for key in keys {
+            let filters = key.filters();
+            let refs = [filters[0].as_str(), filters[1].as_str()];
+            if let Err(e) = self.transport.unsubscribe(&refs, self.config.mqtt_timeout) {
+                log_debug(&format!("unsubscribe from {} failed: {e}", filters[0]));
+            }
+            self.subs.lock().unsubscribed(key);
+            self.subs_changed.notify_all();
+        }
+    }
+
+    /// `AwsIotJobs_RemovePersistentSubscriptions`: drops the kept reply subscriptions of
+    /// `thing` for `operations` (and lingering ones); those still in use go when their last
+    /// operation completes. Blocks until the unsubscribes are acknowledged.
+    pub fn remove_persistent_subscriptions(
+        &self,
+        thing: &str,
+        operations: &[Operation],
+    ) -> Result<(), JobsError> {
+        validate::thing_name(thing)?;
+        if self.is_closed() {
+            return Err(JobsError::NotInitialized);
+        }
+        let keys = self.subs.lock().remove_persistent(thing, operations);
+        let mut failed = false;
+        for key in &keys {
+            let filters = key.filters();
+            let refs = [filters[0].as_str(), filters[1].as_str()];
+            failed |= self
+                .transport
+                .unsubscribe(&refs, self.config.mqtt_timeout)
+                .is_err();
+            self.subs.lock().unsubscribed(key);
+        }
+        self.subs_changed.notify_all();
+        if failed {
+            Err(JobsError::MqttError)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Adds, replaces or removes a notify callback (see `notify` for the rules), subscribing
+    /// to the notification topic for the first callback and unsubscribing after the last.
+    pub fn set_notify(
+        &self,
+        thing: &str,
+        kind: Notify,
+        old_key: Option<usize>,
+        new: Option<(usize, NotifyCallback)>,
+        limit: usize,
+    ) -> Result<(), JobsError> {
+        validate::thing_name(thing)?;
+        if self.is_closed() {
+            return Err(JobsError::NotInitialized);
+        }
+        let new = new.map(|(key, callback)| Slot { key, callback });
+        let _serial = self.notify_change.lock();
+        let change = self
+            .notify
+            .lock()
+            .plan(thing, kind, old_key, new.as_ref(), limit)?;
+        let topic = topics::notify_topic(thing, kind);
+        match change {
+            Change::Subscribe => {
+                self.transport
+                    .subscribe(
+                        &[topic.as_str()],
+                        Qos::AtLeastOnce,
+                        self.config.mqtt_timeout,
+                    )
+                    .map_err(|_| JobsError::MqttError)?;
+            }
+            Change::Unsubscribe => {
+                if let Err(e) = self
+                    .transport
+                    .unsubscribe(&[topic.as_str()], self.config.mqtt_timeout)
+                {
+                    log_debug(&format!("unsubscribe from {topic} failed: {e}"));
+                }
+            }
+            Change::None => {}
+        }
+        self.notify.lock().apply(thing, kind, old_key, new);
+        Ok(())
+    }
+
+    /// Ends the engine: every operation still in flight completes with `reason`, notify
+    /// callbacks are forgotten, and later calls fail with `NotInitialized`. Subscriptions are
+    /// left to the connection (they end with it).
+    pub fn shutdown(&self, reason: JobsError) {
+        self.closed.store(true, Ordering::Release);
+        let drained = self.ops.lock().drain();
+        for (id, pending) in drained {
+            self.complete(
+                id,
+                pending,
+                Outcome {
+                    status: reason,
+                    document: None,
+                },
+            );
+        }
+        self.notify.lock().clear();
+        self.subs.lock().clear();
+        self.subs_changed.notify_all();
+    }
+}
+
+impl Expiring for Engine {
+    fn expire_due(&self, now: Instant) -> Option<Instant> {
+        let (due, next) = {
+            let mut ops = self.ops.lock();
+            let due = ops.take_due(now);
+            (due, ops.next_deadline())
+        };
+        for (id, pending) in due {
+            self.release_subscription(&pending);
+            self.complete(
+                id,
+                pending,
+                Outcome {
+                    status: JobsError::Timeout,
+                    document: None,
+                },
+            );
+        }
+        let idle = self
+            .subs
+            .lock()
+            .evictions(now, self.config.linger_max, self.config.linger_idle);
+        self.unsubscribe_later(idle);
+        next
+    }
+}
+
+fn log_debug(message: &str) {
+    if std::env::var_os("AWSIOTJOBS_DEBUG").is_some() {
+        eprintln!("awsiotjobs: {message}");
+    }
+}

@@ -1,0 +1,116 @@
+//! The table of operations in flight: by age (for replies without a token), by client token
+//! (the normal match) and by deadline (for the timer).
+
+use super::{Completion, OpId};
+use crate::core::topics::Operation;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::Instant;
+
+/// One operation waiting for its reply.
+pub struct Pending {
+    pub thing: String,
+    pub operation: Operation,
+    pub job_id: Option<String>,
+    pub token: String,
+    /// True when this operation holds a reference on its reply subscription.
+    pub subscribed: bool,
+    pub deadline: Instant,
+    pub completion: Completion,
+}
+
+impl Pending {
+    fn answers(&self, thing: &str, operation: Operation, job_id: Option<&str>) -> bool {
+        self.operation == operation && self.thing == thing && self.job_id.as_deref() == job_id
+    }
+}
+
+#[derive(Default)]
+pub struct OpTable {
+    ops: BTreeMap<OpId, Pending>,
+    by_token: HashMap<String, Vec<OpId>>,
+    deadlines: BTreeSet<(Instant, OpId)>,
+}
+
+impl OpTable {
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Adds an operation; returns true when its deadline is now the earliest.
+    pub fn insert(&mut self, id: OpId, pending: Pending) -> bool {
+        let earliest = self
+            .deadlines
+            .first()
+            .is_none_or(|(d, _)| pending.deadline < *d);
+        self.deadlines.insert((pending.deadline, id));
+        self.by_token
+            .entry(pending.token.clone())
+            .or_default()
+            .push(id);
+        self.ops.insert(id, pending);
+        earliest
+    }
+
+    pub fn remove(&mut self, id: OpId) -> Option<Pending> {
+        let pending = self.ops.remove(&id)?;
+        self.deadlines.remove(&(pending.deadline, id));
+        if let Some(ids) = self.by_token.get_mut(&pending.token) {
+            ids.retain(|i| *i != id);
+            if ids.is_empty() {
+                self.by_token.remove(&pending.token);
+            }
+        }
+        Some(pending)
+    }
+
+    /// The oldest operation with this token that the reply topic belongs to.
+    pub fn find_by_token(
+        &self,
+        token: &str,
+        thing: &str,
+        operation: Operation,
+        job_id: Option<&str>,
+    ) -> Option<OpId> {
+        self.by_token.get(token)?.iter().copied().find(|id| {
+            self.ops
+                .get(id)
+                .is_some_and(|p| p.answers(thing, operation, job_id))
+        })
+    }
+
+    /// The oldest operation the reply topic belongs to, whatever its token.
+    pub fn find_oldest(
+        &self,
+        thing: &str,
+        operation: Operation,
+        job_id: Option<&str>,
+    ) -> Option<OpId> {
+        self.ops
+            .iter()
+            .find(|(_, p)| p.answers(thing, operation, job_id))
+            .map(|(id, _)| *id)
+    }
+
+    /// Removes and returns every operation whose deadline is at or before `now`.
+    pub fn take_due(&mut self, now: Instant) -> Vec<(OpId, Pending)> {
+        let due: Vec<OpId> = self
+            .deadlines
+            .iter()
+            .take_while(|(d, _)| *d <= now)
+            .map(|(_, id)| *id)
+            .collect();
+        due.into_iter()
+            .filter_map(|id| self.remove(id).map(|p| (id, p)))
+            .collect()
+    }
+
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.deadlines.first().map(|(d, _)| *d)
+    }
+
+    pub fn drain(&mut self) -> Vec<(OpId, Pending)> {
+        self.by_token.clear();
+        self.deadlines.clear();
+        std::mem::take(&mut self.ops).into_iter().collect()
+    }
+}
