@@ -10,5 +10,7 @@
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 #![allow(clippy::missing_safety_doc)]
 
-pub mod types;
 mod strings;
+pub mod types;
+mod settings;
+mod transport_c;

@@ -1,1 +1,153 @@
-//! (being written)
+//! The fixed texts of the v4 API: `AwsIotJobs_strerror`, `AwsIotJobs_StateName`,
+//! `IotMqtt_strerror` and `IotMqtt_OperationType`.
+//!
+//! Each returns a pointer to a static NUL-terminated string that lives for the whole process;
+//! the caller must not modify or free it. Any value, including ones outside the enum, is
+//! accepted and gets the "invalid" text, as in the original library.
+
+use core::ffi::{c_char, CStr};
+use std::ffi::CString;
+use std::sync::OnceLock;
+
+use super::types::{AwsIotJobState_t, AwsIotJobsError_t, IotMqttError_t, IotMqttOperationType_t};
+use crate::core::JobsError;
+
+/// The largest `AwsIotJobsError_t` value that has its own text.
+const LAST_JOBS_CODE: u32 = 20;
+
+/// The texts of `AwsIotJobs_strerror`, made NUL-terminated once from [`JobsError::text`]:
+/// index `code` for codes up to [`LAST_JOBS_CODE`], the last entry for everything else.
+fn jobs_error_texts() -> &'static [CString] {
+    static TEXTS: OnceLock<Vec<CString>> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        (0..=LAST_JOBS_CODE)
+            .chain([u32::MAX])
+            .map(|code| {
+                CString::new(JobsError::text(code)).expect("Jobs error texts contain no NUL byte")
+            })
+            .collect()
+    })
+}
+
+/// Describes a Jobs result code.
+#[no_mangle]
+pub extern "C" fn AwsIotJobs_strerror(status: AwsIotJobsError_t) -> *const c_char {
+    let texts = jobs_error_texts();
+    let index = if status <= LAST_JOBS_CODE {
+        status as usize
+    } else {
+        texts.len() - 1
+    };
+    texts[index].as_ptr()
+}
+
+/// The text of a job execution state.
+fn state_name(state: AwsIotJobState_t) -> &'static CStr {
+    match state {
+        0 => c"QUEUED",
+        1 => c"IN PROGRESS",
+        2 => c"FAILED",
+        3 => c"SUCCEEDED",
+        4 => c"CANCELED",
+        5 => c"TIMED OUT",
+        6 => c"REJECTED",
+        7 => c"REMOVED",
+        _ => c"INVALID STATE",
+    }
+}
+
+/// Names a job execution state.
+#[no_mangle]
+pub extern "C" fn AwsIotJobs_StateName(state: AwsIotJobState_t) -> *const c_char {
+    state_name(state).as_ptr()
+}
+
+/// The text of an MQTT result code.
+fn mqtt_error_text(status: IotMqttError_t) -> &'static CStr {
+    match status {
+        0 => c"SUCCESS",
+        1 => c"PENDING",
+        2 => c"INITIALIZATION FAILED",
+        3 => c"BAD PARAMETER",
+        4 => c"NO MEMORY",
+        5 => c"NETWORK ERROR",
+        6 => c"SCHEDULING ERROR",
+        7 => c"BAD RESPONSE RECEIVED",
+        8 => c"TIMEOUT",
+        9 => c"SERVER REFUSED",
+        10 => c"NO RESPONSE",
+        11 => c"NOT INITIALIZED",
+        _ => c"INVALID STATUS",
+    }
+}
+
+/// Describes an MQTT result code.
+#[no_mangle]
+pub extern "C" fn IotMqtt_strerror(status: IotMqttError_t) -> *const c_char {
+    mqtt_error_text(status).as_ptr()
+}
+
+/// The text of an MQTT operation type.
+fn operation_type_name(operation: IotMqttOperationType_t) -> &'static CStr {
+    match operation {
+        0 => c"CONNECT",
+        1 => c"PUBLISH",
+        2 => c"PUBACK",
+        3 => c"SUBSCRIBE",
+        4 => c"UNSUBSCRIBE",
+        5 => c"PINGREQ",
+        6 => c"DISCONNECT",
+        _ => c"INVALID OPERATION",
+    }
+}
+
+/// Names an MQTT operation type.
+#[no_mangle]
+pub extern "C" fn IotMqtt_OperationType(operation: IotMqttOperationType_t) -> *const c_char {
+    operation_type_name(operation).as_ptr()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: *const c_char) -> &'static str {
+        // SAFETY: every function tested returns a pointer to a static NUL-terminated string.
+        unsafe { CStr::from_ptr(text) }.to_str().unwrap()
+    }
+
+    #[test]
+    fn jobs_codes_read_as_the_core_texts_and_unknown_ones_as_invalid() {
+        for code in [0, 1, 6, 11, 20, 21, 1000, u32::MAX] {
+            assert_eq!(read(AwsIotJobs_strerror(code)), JobsError::text(code));
+        }
+        assert_eq!(
+            read(AwsIotJobs_strerror(15)),
+            "FAILED: INVALID STATE TRANSITION"
+        );
+        assert_eq!(read(AwsIotJobs_strerror(u32::MAX)), "INVALID STATUS");
+    }
+
+    #[test]
+    fn every_text_call_returns_the_same_static_pointer() {
+        assert_eq!(AwsIotJobs_strerror(3), AwsIotJobs_strerror(3));
+        assert_eq!(AwsIotJobs_StateName(1), AwsIotJobs_StateName(1));
+    }
+
+    #[test]
+    fn state_names_match_the_v4_texts() {
+        assert_eq!(read(AwsIotJobs_StateName(1)), "IN PROGRESS");
+        assert_eq!(read(AwsIotJobs_StateName(5)), "TIMED OUT");
+        assert_eq!(read(AwsIotJobs_StateName(8)), "INVALID STATE");
+        assert_eq!(read(AwsIotJobs_StateName(u32::MAX)), "INVALID STATE");
+    }
+
+    #[test]
+    fn mqtt_texts_match_the_v4_texts() {
+        assert_eq!(read(IotMqtt_strerror(1)), "PENDING");
+        assert_eq!(read(IotMqtt_strerror(12)), "INVALID STATUS");
+        assert_eq!(read(IotMqtt_OperationType(1)), "PUBLISH");
+        assert_eq!(read(IotMqtt_OperationType(6)), "DISCONNECT");
+        assert_eq!(read(IotMqtt_OperationType(7)), "INVALID OPERATION");
+    }
+}
