@@ -46,7 +46,8 @@ impl JobsError {
     }
 
     /// True for the codes that carry the service's reply document (success and the service's
-    /// own rejections), for which Wait hands the reply to the caller.
+    /// own rejection codes), for which Wait hands the reply to the caller. An unknown code
+    /// (`BadResponse`) does not: the caller could not know to free it.
     pub fn carries_document(self) -> bool {
         matches!(
             self,
@@ -60,7 +61,6 @@ impl JobsError {
                 | JobsError::InternalError
                 | JobsError::Throttled
                 | JobsError::TerminalState
-                | JobsError::BadResponse
         )
     }
 

@@ -218,6 +218,15 @@ impl Engine {
         if earliest {
             self.runtime.wake_at(sub.deadline);
         }
+        if self.is_closed() {
+            // A shutdown raced with this submit. If the operation is still ours, withdraw it;
+            // if the shutdown already drained it, its completion has been delivered.
+            if let Some(p) = self.ops.lock().remove(id) {
+                self.release_subscription(&p);
+                return Err(JobsError::NotInitialized);
+            }
+            return Ok(id);
+        }
         if let Err(e) =
             self.transport
                 .publish(&topic, &payload, Qos::AtLeastOnce, self.config.mqtt_timeout)
