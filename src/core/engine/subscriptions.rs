@@ -160,6 +160,7 @@ impl SubTable {
         self.entries.remove(key);
     }
 
+    #[cfg(test)]
     pub fn get(&self, key: &ReplyKey) -> Option<&SubEntry> {
         self.entries.get(key)
     }
@@ -175,6 +176,7 @@ impl SubTable {
         self.entries.len()
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
