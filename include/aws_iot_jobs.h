@@ -1,0 +1,157 @@
+/* Generated from src/ffi/{jobs_api,notify,strings}.rs by build.rs with cbindgen: do not edit. */
+
+#ifndef AWS_IOT_JOBS_H_
+#define AWS_IOT_JOBS_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "types/aws_iot_jobs_types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * Starts the library. `mqttTimeoutMs` bounds each subscribe, unsubscribe and publish; 0 keeps
+ * the default of 5000 ms. Calling it again while running succeeds and changes nothing.
+ */
+AwsIotJobsError_t AwsIotJobs_Init(uint32_t mqttTimeoutMs);
+
+/**
+ * Stops the library. Operations still in flight complete: their callbacks run with
+ * `AWS_IOT_JOBS_NOT_INITIALIZED` before this returns, a thread blocked in Wait or a Sync call
+ * returns `AWS_IOT_JOBS_NOT_INITIALIZED`, and waitable handles not yet waited for are released
+ * (waiting on one later is an error, not a leak). Notify callbacks are forgotten.
+ */
+void AwsIotJobs_Cleanup(void);
+
+/**
+ * Sends a get-pending request. Returns `AWS_IOT_JOBS_STATUS_PENDING` once sent; the result
+ * arrives at the callback or through `AwsIotJobs_Wait`.
+ */
+AwsIotJobsError_t AwsIotJobs_GetPendingAsync(const AwsIotJobsRequestInfo_t *pRequestInfo,
+                                             uint32_t flags,
+                                             const AwsIotJobsCallbackInfo_t *pCallbackInfo,
+                                             AwsIotJobsOperation_t *pGetPendingOperation);
+
+/**
+ * Get-pending, blocking up to `timeoutMs`. The reply goes to `pJobsResponse`.
+ */
+AwsIotJobsError_t AwsIotJobs_GetPendingSync(const AwsIotJobsRequestInfo_t *pRequestInfo,
+                                            uint32_t flags,
+                                            uint32_t timeoutMs,
+                                            AwsIotJobsResponse_t *pJobsResponse);
+
+/**
+ * Sends a start-next request with the status details and step timeout of `pUpdateInfo`.
+ */
+AwsIotJobsError_t AwsIotJobs_StartNextAsync(const AwsIotJobsRequestInfo_t *pRequestInfo,
+                                            const AwsIotJobsUpdateInfo_t *pUpdateInfo,
+                                            uint32_t flags,
+                                            const AwsIotJobsCallbackInfo_t *pCallbackInfo,
+                                            AwsIotJobsOperation_t *pStartNextOperation);
+
+/**
+ * Start-next, blocking up to `timeoutMs`.
+ */
+AwsIotJobsError_t AwsIotJobs_StartNextSync(const AwsIotJobsRequestInfo_t *pRequestInfo,
+                                           const AwsIotJobsUpdateInfo_t *pUpdateInfo,
+                                           uint32_t flags,
+                                           uint32_t timeoutMs,
+                                           AwsIotJobsResponse_t *pJobsResponse);
+
+/**
+ * Sends a describe request for `pJobId` (`$next` allowed) of the request info.
+ */
+AwsIotJobsError_t AwsIotJobs_DescribeAsync(const AwsIotJobsRequestInfo_t *pRequestInfo,
+                                           int32_t executionNumber,
+                                           bool includeJobDocument,
+                                           uint32_t flags,
+                                           const AwsIotJobsCallbackInfo_t *pCallbackInfo,
+                                           AwsIotJobsOperation_t *pDescribeOperation);
+
+/**
+ * Describe, blocking up to `timeoutMs`.
+ */
+AwsIotJobsError_t AwsIotJobs_DescribeSync(const AwsIotJobsRequestInfo_t *pRequestInfo,
+                                          int32_t executionNumber,
+                                          bool includeJobDocument,
+                                          uint32_t flags,
+                                          uint32_t timeoutMs,
+                                          AwsIotJobsResponse_t *pJobsResponse);
+
+/**
+ * Sends an update of the execution of `pJobId` (not `$next`) with `pUpdateInfo`.
+ */
+AwsIotJobsError_t AwsIotJobs_UpdateAsync(const AwsIotJobsRequestInfo_t *pRequestInfo,
+                                         const AwsIotJobsUpdateInfo_t *pUpdateInfo,
+                                         uint32_t flags,
+                                         const AwsIotJobsCallbackInfo_t *pCallbackInfo,
+                                         AwsIotJobsOperation_t *pUpdateOperation);
+
+/**
+ * Update, blocking up to `timeoutMs`.
+ */
+AwsIotJobsError_t AwsIotJobs_UpdateSync(const AwsIotJobsRequestInfo_t *pRequestInfo,
+                                        const AwsIotJobsUpdateInfo_t *pUpdateInfo,
+                                        uint32_t flags,
+                                        uint32_t timeoutMs,
+                                        AwsIotJobsResponse_t *pJobsResponse);
+
+/**
+ * Waits up to `timeoutMs` for a waitable operation and consumes its handle, whatever the
+ * result: a handle can be waited for once. On a reply (success or a service rejection code),
+ * `pJobsResponse` receives a buffer from `mallocResponse` that the caller frees; otherwise it
+ * is set to NULL and 0. A handle that is not a pending waitable operation (a callback
+ * operation's, a stale, foreign or already-waited one) is `AWS_IOT_JOBS_BAD_PARAMETER`.
+ */
+AwsIotJobsError_t AwsIotJobs_Wait(AwsIotJobsOperation_t operation,
+                                  uint32_t timeoutMs,
+                                  AwsIotJobsResponse_t *pJobsResponse);
+
+/**
+ * Drops the reply subscriptions kept with `AWS_IOT_JOBS_FLAG_KEEP_SUBSCRIPTIONS` for the
+ * operations named by the `AWS_IOT_JOBS_FLAG_REMOVE_*` bits of `flags`, on the request info's
+ * connection and thing. Blocks until the broker acknowledged.
+ */
+AwsIotJobsError_t AwsIotJobs_RemovePersistentSubscriptions(const AwsIotJobsRequestInfo_t *pRequestInfo,
+                                                           uint32_t flags);
+
+/**
+ * Adds, replaces or removes a notify-pending callback of a thing. `oldFunction` NULL adds
+ * `function` (at most `AwsIotJobs_SetNotifyCallbackLimit` per thing, default 4, else
+ * `AWS_IOT_JOBS_NO_MEMORY`); `oldFunction` set replaces it with `function`, or removes it when
+ * `function` is NULL. `flags` is reserved. Subscribes to the notify topic for the first
+ * callback and unsubscribes after the last.
+ */
+AwsIotJobsError_t AwsIotJobs_SetNotifyPendingCallback(IotMqttConnection_t mqttConnection,
+                                                      const char *pThingName,
+                                                      size_t thingNameLength,
+                                                      uint32_t flags,
+                                                      const AwsIotJobsCallbackInfo_t *pNotifyPendingCallback);
+
+/**
+ * As `AwsIotJobs_SetNotifyPendingCallback`, for notify-next messages.
+ */
+AwsIotJobsError_t AwsIotJobs_SetNotifyNextCallback(IotMqttConnection_t mqttConnection,
+                                                   const char *pThingName,
+                                                   size_t thingNameLength,
+                                                   uint32_t flags,
+                                                   const AwsIotJobsCallbackInfo_t *pNotifyNextCallback);
+
+/**
+ * Describes a Jobs result code.
+ */
+const char *AwsIotJobs_strerror(AwsIotJobsError_t status);
+
+/**
+ * Names a job execution state.
+ */
+const char *AwsIotJobs_StateName(AwsIotJobState_t state);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
+#endif  /* AWS_IOT_JOBS_H_ */
