@@ -19,4 +19,5 @@ pub mod token;
 pub mod topics;
 pub mod validate;
 
+pub use engine::Engine;
 pub use error::JobsError;

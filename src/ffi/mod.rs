@@ -4,13 +4,23 @@
 //! reference layout; `boundary` is the one place where raw pointers become references and
 //! panics become error codes; `handles` turns the opaque `IotMqttConnection_t` and
 //! `AwsIotJobsOperation_t` values into checked lookups, so a stale or foreign handle is an error;
-//! `jobs_api` and `notify` are the sixteen `AwsIotJobs_*` functions; `strings` the fixed texts;
-//! `transport_c` the function-pointer transport through which firmware plugs in its own MQTT
-//! client. The headers under `include/` are generated from these files by `build.rs`.
+//! `library` holds the state between Init and Cleanup (the runtime threads, one engine per
+//! connection); `request_info` reads the C request structures with every v4 check; `callbacks`
+//! calls the application's C callbacks; `jobs_api` and `notify` are the sixteen `AwsIotJobs_*`
+//! functions; `strings` the fixed texts; `transport_c` the function-pointer transport through
+//! which firmware plugs in its own MQTT client; `settings` our run-time settings. The headers
+//! under `include/` are generated from these files by `build.rs`.
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 #![allow(clippy::missing_safety_doc)]
 
-mod strings;
-pub mod types;
+mod boundary;
+mod callbacks;
+mod handles;
+mod jobs_api;
+mod library;
+mod notify;
+mod request_info;
 mod settings;
+mod strings;
 mod transport_c;
+pub mod types;

@@ -1,0 +1,144 @@
+//! The library's global state between `AwsIotJobs_Init` and `AwsIotJobs_Cleanup`: the runtime
+//! threads and one engine per connection, created on the connection's first Jobs call.
+//!
+//! Settings that outlive Init/Cleanup (the response timeout, the notify callback limit) live in
+//! atomics so they may be set at any time.
+
+use crate::core::engine::EngineConfig;
+use crate::core::runtime::Runtime;
+use crate::core::{Engine, JobsError};
+use crate::ffi::handles;
+use crate::ffi::types::IotMqttConnection_t;
+use parking_lot::{Mutex, RwLock};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The default MQTT timeout (subscribe, unsubscribe, publish acknowledgements), as in v4.
+pub const DEFAULT_MQTT_TIMEOUT_MS: u32 = 5000;
+/// How long an asynchronous operation waits for its reply by default.
+pub const DEFAULT_RESPONSE_TIMEOUT_MS: u32 = 30_000;
+/// How many notify callbacks one thing may have per kind by default.
+pub const DEFAULT_NOTIFY_CALLBACK_LIMIT: usize = 4;
+/// The largest notify callback limit accepted.
+pub const MAX_NOTIFY_CALLBACK_LIMIT: usize = 1024;
+
+static RESPONSE_TIMEOUT_MS: AtomicU32 = AtomicU32::new(DEFAULT_RESPONSE_TIMEOUT_MS);
+static NOTIFY_LIMIT: AtomicUsize = AtomicUsize::new(DEFAULT_NOTIFY_CALLBACK_LIMIT);
+
+pub fn response_timeout() -> Duration {
+    Duration::from_millis(RESPONSE_TIMEOUT_MS.load(Ordering::Relaxed) as u64)
+}
+
+pub fn set_response_timeout(ms: u32) {
+    RESPONSE_TIMEOUT_MS.store(ms, Ordering::Relaxed);
+}
+
+pub fn notify_limit() -> usize {
+    NOTIFY_LIMIT.load(Ordering::Relaxed)
+}
+
+pub fn set_notify_limit(limit: usize) {
+    NOTIFY_LIMIT.store(limit, Ordering::Relaxed);
+}
+
+pub struct Library {
+    pub runtime: Runtime,
+    config: EngineConfig,
+    engines: Mutex<HashMap<usize, Arc<Engine>>>,
+}
+
+static LIBRARY: RwLock<Option<Arc<Library>>> = RwLock::new(None);
+
+/// Starts the library; a second call while running is a successful no-op.
+pub fn init(mqtt_timeout_ms: u32) -> Result<(), JobsError> {
+    let mut slot = LIBRARY.write();
+    if slot.is_some() {
+        return Ok(());
+    }
+    let runtime = Runtime::start().map_err(|_| JobsError::InitFailed)?;
+    let ms = if mqtt_timeout_ms == 0 {
+        DEFAULT_MQTT_TIMEOUT_MS
+    } else {
+        mqtt_timeout_ms
+    };
+    let config = EngineConfig {
+        mqtt_timeout: Duration::from_millis(ms as u64),
+        ..EngineConfig::default()
+    };
+    *slot = Some(Arc::new(Library {
+        runtime,
+        config,
+        engines: Mutex::new(HashMap::new()),
+    }));
+    Ok(())
+}
+
+/// Stops the library: operations in flight complete with `NotInitialized` (their callbacks
+/// run before this returns, unless it is called from a callback), waitable operations not yet
+/// waited for are released, notify callbacks are forgotten, and the threads end.
+pub fn cleanup() {
+    let Some(lib) = LIBRARY.write().take() else {
+        return;
+    };
+    let engines: Vec<(usize, Arc<Engine>)> = lib.engines.lock().drain().collect();
+    for (handle, engine) in engines {
+        if let Some(entry) = handles::connection(handle as IotMqttConnection_t) {
+            entry.connection.router.set_jobs_handler(None);
+        }
+        engine.shutdown(JobsError::NotInitialized);
+    }
+    handles::clear_waitables();
+    lib.runtime.shutdown();
+}
+
+/// The running library, or `NotInitialized`.
+pub fn get() -> Result<Arc<Library>, JobsError> {
+    LIBRARY.read().clone().ok_or(JobsError::NotInitialized)
+}
+
+impl Library {
+    /// The engine of a connection, created on first use. `BadParameter` for a handle that is
+    /// not a live connection.
+    pub fn engine(&self, handle: IotMqttConnection_t) -> Result<Arc<Engine>, JobsError> {
+        if handle.is_null() {
+            return Err(JobsError::BadParameter);
+        }
+        let entry = handles::connection(handle).ok_or(JobsError::BadParameter)?;
+        let mut engines = self.engines.lock();
+        if let Some(engine) = engines.get(&(handle as usize)) {
+            return Ok(engine.clone());
+        }
+        let engine = Engine::new(
+            entry.connection.transport.clone(),
+            self.runtime.clone(),
+            self.config.clone(),
+        );
+        let weak = Arc::downgrade(&engine);
+        entry.connection.router.set_jobs_handler(Some(Arc::new(
+            move |topic: &str, payload: &[u8]| {
+                if let Some(engine) = weak.upgrade() {
+                    engine.handle_inbound(topic, payload);
+                }
+            },
+        )));
+        engines.insert(handle as usize, engine.clone());
+        Ok(engine)
+    }
+
+    /// Forgets a connection that is going away; its operations complete with `reason`.
+    pub fn drop_connection(&self, handle: IotMqttConnection_t, reason: JobsError) {
+        let engine = self.engines.lock().remove(&(handle as usize));
+        if let Some(engine) = engine {
+            engine.shutdown(reason);
+        }
+    }
+}
+
+/// Called when a connection is destroyed, whether or not the library is running.
+pub fn connection_closed(handle: IotMqttConnection_t) {
+    if let Ok(lib) = get() {
+        lib.drop_connection(handle, JobsError::MqttError);
+    }
+}
