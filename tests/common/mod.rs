@@ -10,7 +10,7 @@ use awsiotjobs::core::runtime::Runtime;
 use awsiotjobs::core::JobsError;
 use awsiotjobs::transport::loopback::Loopback;
 use awsiotjobs::transport::responder::FakeJobs;
-use awsiotjobs::transport::Router;
+use awsiotjobs::transport::{Qos, Router, Transport, TransportError};
 use parking_lot::{Condvar, Mutex};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -65,6 +65,12 @@ impl Rig {
     }
 
     pub fn with(aws_iot: bool, config: EngineConfig) -> Rig {
+        Rig::hooked(aws_iot, config).0
+    }
+
+    /// Like `with`, with the engine talking to the loopback through a transport whose calls can
+    /// be held up by a hook.
+    pub fn hooked(aws_iot: bool, config: EngineConfig) -> (Rig, Arc<Hooked>) {
         let router = Router::new();
         let lb = Loopback::new(router.clone(), aws_iot);
         let jobs = Arc::new(Mutex::new(FakeJobs::new()));
@@ -74,20 +80,25 @@ impl Rig {
             service.lock().respond(topic, payload)
         });
         let rt = Runtime::start().expect("runtime threads");
-        let engine = Engine::new(lb.clone(), rt.clone(), config);
+        let hooked = Arc::new(Hooked {
+            inner: lb.clone(),
+            on_subscribe: Mutex::new(None),
+        });
+        let engine = Engine::new(hooked.clone(), rt.clone(), config);
         let weak = Arc::downgrade(&engine);
         router.set_jobs_handler(Some(Arc::new(move |t: &str, p: &[u8]| {
             if let Some(e) = weak.upgrade() {
                 e.handle_inbound(t, p)
             }
         })));
-        Rig {
+        let rig = Rig {
             router,
             lb,
             rt,
             engine,
             jobs,
-        }
+        };
+        (rig, hooked)
     }
 
     /// Queues jobs on a thing in the fake service (notifications it would send are dropped).
@@ -178,6 +189,63 @@ impl Rig {
             .as_str()
             .expect("a client token")
             .to_owned()
+    }
+}
+
+/// The loopback behind a hook that runs at the start of every subscribe (to hold one up).
+pub struct Hooked {
+    pub inner: Arc<Loopback>,
+    pub on_subscribe: Mutex<Option<Box<dyn FnMut() + Send>>>,
+}
+
+impl Hooked {
+    /// Makes the next subscribe signal `entered` and then wait (bounded) for `release`.
+    pub fn hold_next_subscribe(
+        &self,
+    ) -> (
+        crossbeam_channel::Receiver<()>,
+        crossbeam_channel::Sender<()>,
+    ) {
+        let (entered_tx, entered_rx) = crossbeam_channel::bounded(1);
+        let (release_tx, release_rx) = crossbeam_channel::bounded::<()>(1);
+        *self.on_subscribe.lock() = Some(Box::new(move || {
+            let _ = entered_tx.send(());
+            let _ = release_rx.recv_timeout(BOUND);
+        }));
+        (entered_rx, release_tx)
+    }
+}
+
+impl Transport for Hooked {
+    fn subscribe(
+        &self,
+        filters: &[&str],
+        qos: Qos,
+        timeout: Duration,
+    ) -> Result<(), TransportError> {
+        let hook = self.on_subscribe.lock().take();
+        if let Some(mut hook) = hook {
+            hook();
+        }
+        self.inner.subscribe(filters, qos, timeout)
+    }
+
+    fn unsubscribe(&self, filters: &[&str], timeout: Duration) -> Result<(), TransportError> {
+        self.inner.unsubscribe(filters, timeout)
+    }
+
+    fn publish(
+        &self,
+        topic: &str,
+        payload: &[u8],
+        qos: Qos,
+        timeout: Duration,
+    ) -> Result<(), TransportError> {
+        self.inner.publish(topic, payload, qos, timeout)
+    }
+
+    fn is_aws_iot(&self) -> bool {
+        self.inner.is_aws_iot()
     }
 }
 
