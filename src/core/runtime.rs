@@ -149,24 +149,23 @@ fn run_callbacks(rx: Receiver<Message>) {
 }
 
 fn run_timer(inner: Weak<Inner>) {
+    let mut last_sweep = Instant::now();
     loop {
         let Some(rt) = inner.upgrade() else { return };
         {
             let mut timer = rt.timer.lock();
-            if timer.stopped {
-                return;
-            }
-            let wake = timer
-                .next_wake
-                .unwrap_or_else(|| Instant::now() + HOUSEKEEPING);
-            if Instant::now() < wake {
-                rt.timer_cv.wait_until(&mut timer, wake);
+            // Wake for the earliest deadline, and at least every HOUSEKEEPING even when a
+            // (possibly stale, far) deadline is set, so idle subscriptions are always swept.
+            loop {
                 if timer.stopped {
                     return;
                 }
-                if timer.next_wake.is_some_and(|w| Instant::now() < w) {
-                    continue;
+                let sweep = last_sweep + HOUSEKEEPING;
+                let wake = timer.next_wake.map_or(sweep, |w| w.min(sweep));
+                if Instant::now() >= wake {
+                    break;
                 }
+                rt.timer_cv.wait_until(&mut timer, wake);
             }
             timer.next_wake = None;
         }
@@ -179,6 +178,7 @@ fn run_timer(inner: Weak<Inner>) {
                 next = Some(next.map_or(at, |n| n.min(at)));
             }
         }
+        last_sweep = Instant::now();
         if let Some(at) = next {
             Runtime { inner: rt.clone() }.wake_at(at);
         }
