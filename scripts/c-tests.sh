@@ -1,0 +1,26 @@
+#!/bin/sh
+# Builds the static library, then builds and runs the C tests of tests/c with CMake and ctest.
+#
+#   scripts/c-tests.sh [extra cmake -D options...]
+#
+# Environment: PROFILE=release tests target/release/libawsiotjobs.a (default: debug);
+# BUILD_DIR overrides build/c-tests; SANITIZE=OFF builds without ASan/UBSan.
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+profile=${PROFILE:-debug}
+build_dir=${BUILD_DIR:-$root/build/c-tests}
+
+cd "$root"
+if [ "$profile" = release ]; then
+    cargo build --lib --release
+else
+    cargo build --lib
+fi
+
+cmake -S "$root/tests/c" -B "$build_dir" \
+    -DAWSIOTJOBS_LIBRARY="$root/target/$profile/libawsiotjobs.a" \
+    -DAWSIOTJOBS_SANITIZE="${SANITIZE:-ON}" \
+    "$@"
+cmake --build "$build_dir" --parallel 2
+ctest --test-dir "$build_dir" --output-on-failure

@@ -1,0 +1,90 @@
+/* Compiled as strict C99 (this file) and as strict C++11 (headers_compile.cpp includes it),
+ * both with -Wall -Wextra -pedantic -Werror: every header, every initializer and every
+ * constant must be usable as the v4 SDK's were. Fails to build if not; the program itself
+ * checks a few values at run time. */
+
+/* Firmware may set configuration defaults before the headers (iot_config.h in the v4 SDK). */
+#define AWS_IOT_JOBS_NOTIFY_CALLBACKS    4
+
+#include "aws_iot_jobs.h"
+#include "awsiotjobs.h"
+#include "iot_init.h"
+#include "iot_mqtt.h"
+#include "iot_network_openssl.h"
+#include "platform/iot_network.h"
+#include "types/aws_iot_jobs_types.h"
+#include "types/iot_mqtt_types.h"
+#include "types/iot_platform_types.h"
+
+#include <string.h>
+
+#ifdef __cplusplus
+    #include <type_traits>
+    #define STATIC_CHECK( condition, name )    static_assert( condition, #name )
+    /* In C++ a typedef of an integer type would not be an enum. */
+    STATIC_CHECK( std::is_enum< AwsIotJobsError_t >::value, AwsIotJobsError_t_is_an_enum );
+    STATIC_CHECK( std::is_enum< AwsIotJobState_t >::value, AwsIotJobState_t_is_an_enum );
+    STATIC_CHECK( std::is_enum< AwsIotJobsCallbackType_t >::value, AwsIotJobsCallbackType_t_is_an_enum );
+    STATIC_CHECK( std::is_enum< IotMqttError_t >::value, IotMqttError_t_is_an_enum );
+    STATIC_CHECK( std::is_enum< IotMqttQos_t >::value, IotMqttQos_t_is_an_enum );
+    STATIC_CHECK( std::is_enum< IotMqttOperationType_t >::value, IotMqttOperationType_t_is_an_enum );
+    STATIC_CHECK( std::is_enum< IotMqttDisconnectReason_t >::value, IotMqttDisconnectReason_t_is_an_enum );
+    STATIC_CHECK( std::is_enum< IotNetworkError_t >::value, IotNetworkError_t_is_an_enum );
+#else
+    #define STATIC_CHECK( condition, name )    typedef char name[ ( condition ) ? 1 : -1 ]
+#endif
+
+STATIC_CHECK( AWS_IOT_JOBS_NOTIFY_CALLBACKS == 4, notify_callbacks_can_be_overridden );
+STATIC_CHECK( AWS_IOT_JOBS_DEFAULT_MQTT_TIMEOUT_MS == 5000, default_mqtt_timeout );
+STATIC_CHECK( 10 - AWS_IOT_JOBS_NO_EXECUTION_NUMBER == 11, negative_constants_are_parenthesized );
+STATIC_CHECK( sizeof( AwsIotJobsCallbackParam_t ) == 64, callback_param_size );
+STATIC_CHECK( sizeof( IotMqttNetworkInfo_t ) == 48, network_info_size );
+
+/* Initializers also work for objects of static storage duration. */
+static AwsIotJobsRequestInfo_t staticRequest = AWS_IOT_JOBS_REQUEST_INFO_INITIALIZER;
+static IotMqttNetworkInfo_t staticNetwork = IOT_MQTT_NETWORK_INFO_INITIALIZER;
+
+int main( void )
+{
+    AwsIotJobsRequestInfo_t request = AWS_IOT_JOBS_REQUEST_INFO_INITIALIZER;
+    AwsIotJobsUpdateInfo_t update = AWS_IOT_JOBS_UPDATE_INFO_INITIALIZER;
+    AwsIotJobsCallbackInfo_t callback = AWS_IOT_JOBS_CALLBACK_INFO_INITIALIZER;
+    AwsIotJobsOperation_t operation = AWS_IOT_JOBS_OPERATION_INITIALIZER;
+    AwsIotJobsResponse_t response = AWS_IOT_JOBS_RESPONSE_INITIALIZER;
+    IotMqttNetworkInfo_t network = IOT_MQTT_NETWORK_INFO_INITIALIZER;
+    IotMqttConnectInfo_t connect = IOT_MQTT_CONNECT_INFO_INITIALIZER;
+    IotMqttPublishInfo_t publish = IOT_MQTT_PUBLISH_INFO_INITIALIZER;
+    IotMqttSubscription_t subscription = IOT_MQTT_SUBSCRIPTION_INITIALIZER;
+    IotMqttCallbackInfo_t mqttCallback = IOT_MQTT_CALLBACK_INFO_INITIALIZER;
+    IotMqttConnection_t connection = IOT_MQTT_CONNECTION_INITIALIZER;
+    IotMqttOperation_t mqttOperation = IOT_MQTT_OPERATION_INITIALIZER;
+    struct IotNetworkServerInfo server = IOT_NETWORK_SERVER_INFO_OPENSSL_INITIALIZER;
+    struct IotNetworkCredentials credentials = IOT_NETWORK_CREDENTIALS_OPENSSL_INITIALIZER;
+    struct IotNetworkCredentials awsCredentials = AWS_IOT_NETWORK_CREDENTIALS_OPENSSL_INITIALIZER;
+    AwsIotJobsTransport_t transport;
+    int wrong = 0;
+
+    memset( &transport, 0, sizeof( transport ) );
+    request.pJobId = AWS_IOT_JOBS_NEXT_JOB;
+    request.jobIdLength = AWS_IOT_JOBS_NEXT_JOB_LENGTH;
+
+    wrong += request.pClientToken != AWS_IOT_JOBS_CLIENT_TOKEN_AUTOGENERATE;
+    wrong += strlen( request.pJobId ) != request.jobIdLength;
+    wrong += staticRequest.qos != IOT_MQTT_QOS_0;
+    wrong += update.newStatus != AWS_IOT_JOB_STATE_IN_PROGRESS;
+    wrong += update.executionNumber != AWS_IOT_JOBS_NO_EXECUTION_NUMBER;
+    wrong += update.pStatusDetails != AWS_IOT_JOBS_NO_STATUS_DETAILS;
+    wrong += callback.function != NULL || callback.oldFunction != NULL;
+    wrong += operation != NULL || response.pJobsResponse != NULL;
+    wrong += !network.createNetworkConnection || !staticNetwork.createNetworkConnection;
+    wrong += connect.awsIotMqttMode || !connect.cleanSession;
+    wrong += publish.qos != IOT_MQTT_QOS_0 || subscription.callback.function != NULL;
+    wrong += mqttCallback.function != NULL || connection != NULL || mqttOperation != NULL;
+    wrong += server.pHostName != NULL || credentials.pAlpnProtos != NULL;
+    wrong += strcmp( awsCredentials.pAlpnProtos, "\016x-amzn-mqtt-ca" ) != 0;
+    wrong += strlen( AWS_IOT_PASSWORD_ALPN_FOR_OPENSSL ) != 5;
+    wrong += ( AWS_IOT_JOBS_FLAG_WAITABLE | AWS_IOT_JOBS_FLAG_KEEP_SUBSCRIPTIONS ) != 3;
+    wrong += transport.awsIotMqttMode;
+
+    return wrong == 0 ? 0 : 1;
+}
