@@ -68,7 +68,7 @@ fn committed_headers_match_the_generated_ones() {
     }
     assert!(
         drift.is_empty(),
-        "the headers are stale; run `cargo build` and commit include/:\n{}",
+        "the headers are stale; run `cargo build` (`touch build.rs` first if include/ was edited by hand) and commit include/:\n{}",
         drift.join("\n")
     );
 }
