@@ -1,5 +1,10 @@
-//! The jobs emulator as a library: [`service`] is the Jobs service state model; the binary
-//! adds the MQTT side and the HTTP planes on top. Tests and the HTTP planes use these
-//! modules directly.
+//! The jobs emulator as a library: [`service`] is the Jobs service state model, [`wire`]
+//! its MQTT request/reply format, [`mqtt`] the brokers it serves on. The binary adds the
+//! CLI and the HTTP planes; tests and the HTTP planes use these modules directly.
 
+pub mod app;
+pub mod cli;
+pub mod mqtt;
+pub mod seed;
 pub mod service;
+pub mod wire;

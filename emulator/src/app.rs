@@ -1,0 +1,123 @@
+//! Starting and stopping a whole emulator: the service (with its store and timer thread),
+//! the MQTT side (embedded broker or external attachment) and the HTTP planes, on one tokio
+//! runtime. [`Emulator::start`] is what `main` calls and what in-process tests use;
+//! [`Emulator::addresses`] lists the `name address` lines printed at start.
+
+use crate::cli::Options;
+use crate::mqtt::{embedded, external};
+use crate::service::timers::TimerHandle;
+use crate::service::{JobsService, MemoryStore, ServiceConfig, Store};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// A running emulator. Dropping it stops everything.
+pub struct Emulator {
+    pub service: Arc<JobsService>,
+    /// Where the embedded broker listens (`None` with an external broker).
+    pub mqtt_addr: Option<SocketAddr>,
+    /// Where the HTTP control plane listens, if it runs.
+    pub http_addr: Option<SocketAddr>,
+    /// Where the HTTP data plane listens, if it runs.
+    pub data_http_addr: Option<SocketAddr>,
+    external: Option<external::ExternalHandle>,
+    timer: Option<TimerHandle>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+fn open_store(opts: &Options) -> anyhow::Result<Box<dyn Store>> {
+    match &opts.data {
+        // HOOK(B): open the SQLite store in `dir` here.
+        Some(dir) => anyhow::bail!("--data {} : persistence is not wired yet", dir.display()),
+        None => Ok(Box::new(MemoryStore::new())),
+    }
+}
+
+impl Emulator {
+    /// Starts everything `opts` asks for.
+    pub fn start(opts: &Options) -> anyhow::Result<Emulator> {
+        let config = ServiceConfig {
+            minute_ms: opts.minute_ms,
+            store: open_store(opts)?,
+            ..Default::default()
+        };
+        let service = JobsService::with_config(config)?;
+        if let Some(seed) = &opts.seed {
+            crate::seed::apply(&service, seed)?;
+        }
+        let timer = service.start_timer_thread();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .thread_name("jobs-emulator")
+            .build()?;
+        let (mqtt_addr, external) = match &opts.broker {
+            Some(b) => (None, Some(external::start(service.clone(), b)?)),
+            None => (
+                Some(runtime.block_on(embedded::start(service.clone(), opts.mqtt))?),
+                None,
+            ),
+        };
+        // HOOK(B): start the HTTP control plane on `opts.http` and the data plane on
+        // `opts.data_http` with `runtime.block_on(..)`, and set the two addresses below.
+        let (http_addr, data_http_addr) = (None, None);
+        if opts.http.is_some() || opts.data_http.is_some() {
+            anyhow::bail!("--http/--data-http: the HTTP planes are not wired yet");
+        }
+        Ok(Emulator {
+            service,
+            mqtt_addr,
+            http_addr,
+            data_http_addr,
+            external,
+            timer: Some(timer),
+            runtime: Some(runtime),
+        })
+    }
+
+    /// The `name address` lines to print at start (`mqtt`, `http`, `data-http`, `broker`).
+    pub fn addresses(&self, opts: &Options) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(a) = self.mqtt_addr {
+            lines.push(format!("mqtt {a}"));
+        }
+        if let Some(b) = &opts.broker {
+            lines.push(format!("broker {}", b.url));
+        }
+        if let Some(a) = self.http_addr {
+            lines.push(format!("http {a}"));
+        }
+        if let Some(a) = self.data_http_addr {
+            lines.push(format!("data-http {a}"));
+        }
+        lines
+    }
+
+    /// The runtime the emulator's async parts run on.
+    pub fn runtime(&self) -> &tokio::runtime::Runtime {
+        self.runtime.as_ref().expect("runtime lives until drop")
+    }
+
+    /// Waits for SIGINT or SIGTERM.
+    pub fn wait_for_signal(&self) -> anyhow::Result<()> {
+        self.runtime().block_on(async {
+            use tokio::signal::unix::{signal, SignalKind};
+            let mut term = signal(SignalKind::terminate())?;
+            let mut int = signal(SignalKind::interrupt())?;
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.external.take();
+        self.timer.take();
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_timeout(std::time::Duration::from_millis(500));
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Where the service meets MQTT: [`embedded`] runs an rmqtt broker in-process and answers
+//! requests through a broker hook; [`external`] attaches to another broker (mosquitto, AWS
+//! IoT-like setups) as a paho-mqtt client. Both call [`crate::wire::handle`] per request and
+//! publish [`crate::service::Event`]s as notifications.
+
+pub mod embedded;
+pub mod external;
