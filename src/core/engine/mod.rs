@@ -411,6 +411,9 @@ impl Engine {
 
     fn unsubscribe_now(&self, keys: &[ReplyKey]) {
         for key in keys {
+            if !self.subs.lock().begin_unsubscribe(key) {
+                continue;
+            }
             let filters = key.filters();
             let refs = [filters[0].as_str(), filters[1].as_str()];
             if let Err(e) = self.transport.unsubscribe(&refs, self.config.mqtt_timeout) {

@@ -34,6 +34,9 @@ impl ReplyKey {
 pub enum SubState {
     Subscribing,
     Active,
+    /// Picked for unsubscribing, not yet started: a new user takes it back instead of
+    /// waiting (the unsubscribe may be queued behind that very user on the callback thread).
+    UnsubscribeQueued,
     Unsubscribing,
 }
 
@@ -64,7 +67,8 @@ pub struct SubTable {
 impl SubTable {
     pub fn acquire(&mut self, key: &ReplyKey, keep: bool) -> Acquire {
         match self.entries.get_mut(key) {
-            Some(e) if e.state == SubState::Active => {
+            Some(e) if matches!(e.state, SubState::Active | SubState::UnsubscribeQueued) => {
+                e.state = SubState::Active;
                 e.refs += 1;
                 e.persistent |= keep;
                 e.idle_since = None;
@@ -110,7 +114,8 @@ impl SubTable {
     }
 
     /// Picks the entries to unsubscribe now: idle longer than `idle`, and the oldest idle ones
-    /// beyond `max`. They are marked `Unsubscribing`; call `unsubscribed` when done.
+    /// beyond `max`. They are marked `UnsubscribeQueued`; call `begin_unsubscribe` before
+    /// unsubscribing each (it may have been taken back meanwhile) and `unsubscribed` when done.
     pub fn evictions(&mut self, now: Instant, max: usize, idle: Duration) -> Vec<ReplyKey> {
         let mut lingering: Vec<(Instant, &ReplyKey)> = self
             .entries
@@ -126,9 +131,21 @@ impl SubTable {
             .map(|(_, (_, k))| (*k).clone())
             .collect();
         for key in &chosen {
-            self.mark_unsubscribing(key);
+            self.mark(key, SubState::UnsubscribeQueued);
         }
         chosen
+    }
+
+    /// Starts the unsubscribe `evictions` picked; false when the entry was taken back by a new
+    /// user (or is gone), in which case nothing must be unsubscribed.
+    pub fn begin_unsubscribe(&mut self, key: &ReplyKey) -> bool {
+        match self.entries.get_mut(key) {
+            Some(e) if e.state == SubState::UnsubscribeQueued => {
+                e.state = SubState::Unsubscribing;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Clears the persistent mark of the matching entries; those now unused are marked
@@ -140,18 +157,19 @@ impl SubTable {
             .filter(|(k, _)| k.thing == thing && operations.contains(&k.operation))
             .filter_map(|(k, e)| {
                 e.persistent = false;
-                (e.refs == 0 && e.state == SubState::Active).then(|| k.clone())
+                let idle = matches!(e.state, SubState::Active | SubState::UnsubscribeQueued);
+                (e.refs == 0 && idle).then(|| k.clone())
             })
             .collect();
         for key in &chosen {
-            self.mark_unsubscribing(key);
+            self.mark(key, SubState::Unsubscribing);
         }
         chosen
     }
 
-    fn mark_unsubscribing(&mut self, key: &ReplyKey) {
+    fn mark(&mut self, key: &ReplyKey, state: SubState) {
         if let Some(e) = self.entries.get_mut(key) {
-            e.state = SubState::Unsubscribing;
+            e.state = state;
             e.idle_since = None;
         }
     }
@@ -259,6 +277,32 @@ mod tests {
         );
         t.unsubscribed(&k);
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn a_queued_unsubscribe_is_taken_back_by_a_new_user() {
+        let mut t = SubTable::default();
+        let k = key("T", Some("a"));
+        t.acquire(&k, false);
+        t.subscribed(&k, true, false);
+        t.release(&k, Instant::now());
+        assert_eq!(
+            t.evictions(Instant::now(), 0, Duration::ZERO),
+            vec![k.clone()]
+        );
+        assert!(matches!(t.acquire(&k, false), Acquire::Ready));
+        assert!(
+            !t.begin_unsubscribe(&k),
+            "the queued unsubscribe must be skipped"
+        );
+        assert_eq!(t.get(&k).unwrap().refs, 1);
+        t.release(&k, Instant::now());
+        assert_eq!(
+            t.evictions(Instant::now(), 0, Duration::ZERO),
+            vec![k.clone()]
+        );
+        assert!(t.begin_unsubscribe(&k));
+        assert!(matches!(t.acquire(&k, false), Acquire::Wait));
     }
 
     #[test]
