@@ -4,7 +4,9 @@
 
 pub mod app;
 pub mod cli;
+pub mod http;
 pub mod mqtt;
 pub mod seed;
 pub mod service;
+pub mod store;
 pub mod wire;

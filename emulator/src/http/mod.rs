@@ -1,0 +1,95 @@
+//! The emulator's two HTTP faces, both REST-JSON as the AWS SDKs speak it:
+//! the control plane of the `iot` service (jobs and job executions, what
+//! `aws iot ... --endpoint-url` and `boto3.client("iot")` call) and the
+//! `iot-jobs-data` data plane (what a device calls instead of MQTT). Both are
+//! axum routers over one shared [`JobsService`]; requests are never signed-
+//! checked, bodies are parsed by hand so malformed input is an AWS-shaped
+//! `InvalidRequestException`, and unknown routes answer
+//! `UnknownOperationException`. [`serve_control`] and [`serve_data`] bind a
+//! listener (port 0 picks a free one), serve it on the current tokio runtime
+//! and return the bound address.
+
+mod control_executions;
+mod control_jobs;
+mod control_shapes;
+mod data;
+pub mod error;
+mod request;
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::routing::{get, put};
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::service::JobsService;
+use error::unknown_operation;
+
+/// The `iot` control plane's routes.
+pub fn control_router(service: Arc<JobsService>) -> Router {
+    use control_executions as ex;
+    use control_jobs as jobs;
+    Router::new()
+        .route("/jobs", get(jobs::list_jobs))
+        .route(
+            "/jobs/{jobId}",
+            put(jobs::create_job)
+                .get(jobs::describe_job)
+                .delete(jobs::delete_job),
+        )
+        .route("/jobs/{jobId}/cancel", put(jobs::cancel_job))
+        .route("/jobs/{jobId}/job-document", get(jobs::job_document))
+        .route("/jobs/{jobId}/things", get(ex::list_for_job))
+        .route("/things/{thingName}/jobs", get(ex::list_for_thing))
+        .route(
+            "/things/{thingName}/jobs/{jobId}",
+            get(ex::describe_execution),
+        )
+        .route(
+            "/things/{thingName}/jobs/{jobId}/cancel",
+            put(ex::cancel_execution),
+        )
+        .route(
+            "/things/{thingName}/jobs/{jobId}/executionNumber/{executionNumber}",
+            axum::routing::delete(ex::delete_execution),
+        )
+        .fallback(unknown_operation)
+        .method_not_allowed_fallback(unknown_operation)
+        .with_state(service)
+}
+
+/// The `iot-jobs-data` data plane's routes.
+pub fn data_router(service: Arc<JobsService>) -> Router {
+    Router::new()
+        .route("/things/{thingName}/jobs", get(data::get_pending))
+        .route(
+            "/things/{thingName}/jobs/{jobId}",
+            put(data::start_next).get(data::describe).post(data::update),
+        )
+        .fallback(unknown_operation)
+        .method_not_allowed_fallback(unknown_operation)
+        .with_state(service)
+}
+
+async fn serve(addr: SocketAddr, router: Router, plane: &'static str) -> io::Result<SocketAddr> {
+    let listener = TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!(plane, error = %e, "HTTP server stopped");
+        }
+    });
+    Ok(local)
+}
+
+/// Serves the control plane on `addr` from now on; returns the bound address.
+pub async fn serve_control(addr: SocketAddr, service: Arc<JobsService>) -> io::Result<SocketAddr> {
+    serve(addr, control_router(service), "control").await
+}
+
+/// Serves the data plane on `addr` from now on; returns the bound address.
+pub async fn serve_data(addr: SocketAddr, service: Arc<JobsService>) -> io::Result<SocketAddr> {
+    serve(addr, data_router(service), "data").await
+}
