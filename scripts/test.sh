@@ -3,12 +3,16 @@
 #   Rust tests of the library and the emulator (unit, engine on the loopback, header drift,
 #   MQTT against a real mosquitto), the C suite under AddressSanitizer/UBSan run by ctest, and
 #   the emulator's boto3/AWS CLI flow.
-# Needs cmake, mosquitto, openssl and python3 (with venv); .ci/run installs them on a fresh
-# machine (scripts/install-deps.sh).
+# Needs cmake, mosquitto, openssl and python3 (with venv): scripts/install-deps.sh installs
+# whatever of them a fresh machine lacks (set AWSIOTJOBS_NO_INSTALL=1 to skip that).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+
+if [ -z "${AWSIOTJOBS_NO_INSTALL:-}" ]; then
+    scripts/install-deps.sh
+fi
 
 step "cargo test (library and emulator)"
 cargo test --workspace
