@@ -26,8 +26,7 @@ pub struct Emulator {
 
 fn open_store(opts: &Options) -> anyhow::Result<Box<dyn Store>> {
     match &opts.data {
-        // HOOK(B): open the SQLite store in `dir` here.
-        Some(dir) => anyhow::bail!("--data {} : persistence is not wired yet", dir.display()),
+        Some(dir) => Ok(Box::new(crate::store::SqliteStore::open_dir(dir)?)),
         None => Ok(Box::new(MemoryStore::new())),
     }
 }
@@ -57,12 +56,14 @@ impl Emulator {
                 None,
             ),
         };
-        // HOOK(B): start the HTTP control plane on `opts.http` and the data plane on
-        // `opts.data_http` with `runtime.block_on(..)`, and set the two addresses below.
-        let (http_addr, data_http_addr) = (None, None);
-        if opts.http.is_some() || opts.data_http.is_some() {
-            anyhow::bail!("--http/--data-http: the HTTP planes are not wired yet");
-        }
+        let http_addr = match opts.http {
+            Some(a) => Some(runtime.block_on(crate::http::serve_control(a, service.clone()))?),
+            None => None,
+        };
+        let data_http_addr = match opts.data_http {
+            Some(a) => Some(runtime.block_on(crate::http::serve_data(a, service.clone()))?),
+            None => None,
+        };
         Ok(Emulator {
             service,
             mqtt_addr,
