@@ -1,0 +1,208 @@
+//! The `jobs-emulator` binary: spawned on port 0 with a seed file, it prints its address,
+//! serves MQTT, and exits cleanly on SIGTERM and SIGINT; and attached to an external
+//! mosquitto broker with `--broker`.
+
+mod mqtt_support;
+
+use mqtt_support::{Device, Watcher, WAIT};
+use serde_json::json;
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// A spawned process, killed on drop.
+struct Proc {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Proc {
+    fn spawn(cmd: &mut Command) -> Proc {
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let out = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Proc { child, lines }
+    }
+
+    /// The value of the first printed line that starts with `name `.
+    fn printed(&self, name: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline
+                .checked_duration_since(Instant::now())
+                .expect("address printed in time");
+            let line = self.lines.recv_timeout(left).expect("address line");
+            if let Some(v) = line.strip_prefix(&format!("{name} ")) {
+                return v.to_string();
+            }
+        }
+    }
+
+    fn signal(&self, sig: &str) {
+        let ok = Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+
+    /// Waits (bounded) for the exit status.
+    fn wait_exit(&mut self) -> std::process::ExitStatus {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "process did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("jobs-emu-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn seed_file(dir: &Path, thing: &str) -> PathBuf {
+    let seed = json!({ "things": [thing], "jobs": [
+        { "jobId": "first", "targets": [thing], "document": { "op": "one" } },
+        { "jobId": "second", "targets": [format!("arn:aws:iot:us-east-1:123456789012:thing/{thing}")],
+          "document": { "op": "two" }, "inProgressTimeoutInMinutes": 5 }
+    ]});
+    let path = dir.join("seed.json");
+    std::fs::write(&path, seed.to_string()).unwrap();
+    path
+}
+
+fn emulator() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_jobs-emulator"))
+}
+
+/// Runs the seeded scenario through a device: start the first job, finish it, and see the
+/// second become the head.
+fn run_scenario(uri: &str, thing: &str, subscribe: bool) {
+    let dev = Device::on(uri, thing, subscribe);
+    let w = Watcher::on(uri, thing);
+    let r = dev.call("start-next", json!({ "clientToken": "go" }));
+    assert_eq!(r.ok()["execution"]["jobId"], "first");
+    assert_eq!(r.ok()["execution"]["jobDocument"], json!({ "op": "one" }));
+    assert_eq!(
+        dev.update("first", "SUCCEEDED").ok().get("executionState"),
+        None
+    );
+    let (kind, p) = w.next();
+    assert_eq!(
+        (kind.as_str(), &p["jobs"]["QUEUED"][0]["jobId"]),
+        ("notify", &json!("second"))
+    );
+    let (kind, p) = w.next();
+    assert_eq!(
+        (kind.as_str(), &p["execution"]["jobId"]),
+        ("notify-next", &json!("second"))
+    );
+    assert_eq!(dev.call_raw("get", b"{oops".to_vec()).code(), "InvalidJson");
+}
+
+#[test]
+fn serves_on_a_free_port_and_exits_on_sigterm() {
+    let dir = temp_dir("term");
+    let mut p = Proc::spawn(
+        emulator()
+            .args(["serve", "--mqtt", "127.0.0.1:0", "--seed"])
+            .arg(seed_file(&dir, "bin-t1")),
+    );
+    let addr = p.printed("mqtt");
+    assert!(!addr.ends_with(":0"), "{addr}");
+    run_scenario(&format!("tcp://{addr}"), "bin-t1", false);
+    p.signal("TERM");
+    assert!(p.wait_exit().success());
+}
+
+#[test]
+fn exits_on_sigint() {
+    let mut p = Proc::spawn(emulator().args(["serve", "--mqtt", "127.0.0.1:0"]));
+    let addr = p.printed("mqtt");
+    TcpStream::connect(&addr).expect("listening");
+    p.signal("INT");
+    assert!(p.wait_exit().success());
+}
+
+#[test]
+fn rejects_bad_arguments() {
+    let status = emulator()
+        .args(["serve", "--nope", "1"])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+    let status = emulator()
+        .args(["serve", "--broker", "http://x:1"])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_listening(port: u16) {
+    let deadline = Instant::now() + WAIT;
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "mosquitto did not start on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn attaches_to_an_external_mosquitto() {
+    let dir = temp_dir("mosq");
+    let port = free_port();
+    let conf = dir.join("mosquitto.conf");
+    std::fs::write(
+        &conf,
+        format!("listener {port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\n"),
+    )
+    .unwrap();
+    let _broker = Proc::spawn(Command::new("mosquitto").arg("-c").arg(&conf));
+    wait_listening(port);
+    let uri = format!("mqtt://127.0.0.1:{port}");
+    let p = Proc::spawn(
+        emulator()
+            .args(["serve", "--broker", &uri, "--seed"])
+            .arg(seed_file(&dir, "ext-t1")),
+    );
+    assert_eq!(p.printed("broker"), uri);
+    // On a generic broker the device must subscribe to its replies.
+    run_scenario(&format!("tcp://127.0.0.1:{port}"), "ext-t1", true);
+}
