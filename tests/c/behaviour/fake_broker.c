@@ -1,0 +1,1066 @@
+/* A fake MQTT broker and AWS IoT Jobs responder behind the C transport interface (see
+ * fake_broker.h). Everything is guarded by one mutex; the library is called (through
+ * AwsIotJobs_ReceiveMessage) only with that mutex released. */
+
+#include "fake_broker.h"
+
+#include <sys/types.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "test_support.h"
+
+#define FB_MAX_SCRIPTS 64
+
+typedef struct fb_msg {
+    char *topic;
+    char *payload;
+    struct fb_msg *next;
+} fb_msg_t;
+
+typedef struct fb_list {
+    fb_msg_t *head;
+    fb_msg_t *tail;
+    size_t length;
+} fb_list_t;
+
+typedef enum { ST_QUEUED, ST_IN_PROGRESS, ST_FAILED, ST_SUCCEEDED, ST_REJECTED } fb_state_t;
+
+static const char *const STATE_NAMES[] = {"QUEUED", "IN_PROGRESS", "FAILED", "SUCCEEDED",
+                                          "REJECTED"};
+
+typedef struct fb_exec {
+    char thing[160];
+    char jobId[80];
+    fb_state_t status;
+    unsigned version;
+    long executionNumber;
+    unsigned long queuedAt, startedAt, lastUpdatedAt;
+    char *statusDetails; /* raw JSON object or NULL */
+    char *document;      /* raw JSON object */
+} fb_exec_t;
+
+struct fb_broker {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    IotMqttConnection_t connection;
+    bool aws;
+    fb_delivery_t delivery;
+
+    fb_record_t *records;
+    size_t recordCount, recordCap;
+    unsigned calls, subscribes, unsubscribes, publishes, undelivered, receiveErrors;
+    uint32_t lastTimeoutMs;
+
+    char **subs;
+    size_t subCount, subCap;
+
+    fb_exec_t *execs;
+    size_t execCount, execCap;
+    unsigned long clock;
+    bool autoNotifyNext;
+
+    fb_script_t scripts[FB_MAX_SCRIPTS];
+    size_t scriptCount;
+    bool silent;
+    IotMqttError_t failSubscribe, failPublish;
+
+    fb_list_t queue; /* FB_THREADED: waiting for the receive thread */
+    fb_list_t held;
+    size_t delivering;
+    bool stop;
+    bool threadStarted;
+    pthread_t thread;
+};
+
+/* ----- Small utilities ----- */
+
+static char *dup_n(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    CHECK(p != NULL);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+static char *dup_s(const char *s)
+{
+    return dup_n(s, strlen(s));
+}
+
+/* A growing string. */
+typedef struct sb {
+    char *text;
+    size_t length, cap;
+} sb_t;
+
+static void sb_printf(sb_t *sb, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(sb_t *sb, const char *format, ...)
+{
+    for (;;) {
+        va_list args;
+        va_start(args, format);
+        size_t room = sb->cap - sb->length;
+        int n = vsnprintf(sb->text ? sb->text + sb->length : NULL, room, format, args);
+        va_end(args);
+        CHECK(n >= 0);
+        if ((size_t)n < room) {
+            sb->length += (size_t)n;
+            return;
+        }
+        sb->cap = (sb->cap + (size_t)n + 1) * 2;
+        sb->text = realloc(sb->text, sb->cap);
+        CHECK(sb->text != NULL);
+    }
+}
+
+static void list_push(fb_list_t *l, char *topic, char *payload)
+{
+    fb_msg_t *m = calloc(1, sizeof(*m));
+    CHECK(m != NULL);
+    m->topic = topic;
+    m->payload = payload;
+    if (l->tail) l->tail->next = m;
+    else l->head = m;
+    l->tail = m;
+    l->length++;
+}
+
+static fb_msg_t *list_pop(fb_list_t *l)
+{
+    fb_msg_t *m = l->head;
+    if (m) {
+        l->head = m->next;
+        if (!l->head) l->tail = NULL;
+        l->length--;
+        m->next = NULL;
+    }
+    return m;
+}
+
+static void msg_free(fb_msg_t *m)
+{
+    free(m->topic);
+    free(m->payload);
+    free(m);
+}
+
+static void list_free(fb_list_t *l)
+{
+    fb_msg_t *m;
+    while ((m = list_pop(l)) != NULL) msg_free(m);
+}
+
+/* ----- A top-level JSON member scanner (enough for the library's compact requests) ----- */
+
+/* Skips one JSON value starting at `p`; returns the first byte after it, or NULL. */
+static const char *skip_value(const char *p)
+{
+    if (*p == '"') {
+        for (p++; *p && *p != '"'; p++) {
+            if (*p == '\\' && p[1]) p++;
+        }
+        return *p == '"' ? p + 1 : NULL;
+    }
+    if (*p == '{' || *p == '[') {
+        int depth = 0;
+        for (; *p; p++) {
+            if (*p == '"') {
+                p = skip_value(p);
+                if (!p) return NULL;
+                p--;
+            } else if (*p == '{' || *p == '[') {
+                depth++;
+            } else if (*p == '}' || *p == ']') {
+                if (--depth == 0) return p + 1;
+            }
+        }
+        return NULL;
+    }
+    while (*p && *p != ',' && *p != '}' && *p != ']') p++;
+    return p;
+}
+
+/* Finds the top-level member `key` of the object `json`: its raw value text and length. */
+static bool member(const char *json, const char *key, const char **value, size_t *length)
+{
+    const char *p = json;
+    if (!p || *p != '{') return false;
+    p++;
+    size_t keyLength = strlen(key);
+    while (*p == '"') {
+        const char *k = p + 1;
+        const char *end = skip_value(p);
+        if (!end || *end != ':') return false;
+        const char *v = end + 1;
+        const char *after = skip_value(v);
+        if (!after) return false;
+        if ((size_t)(end - 1 - k) == keyLength && memcmp(k, key, keyLength) == 0) {
+            *value = v;
+            *length = (size_t)(after - v);
+            return true;
+        }
+        p = after;
+        if (*p == ',') p++;
+    }
+    return false;
+}
+
+/* A string member without its quotes (still escaped), malloc'd; NULL if absent. */
+static char *member_string(const char *json, const char *key)
+{
+    const char *v;
+    size_t n;
+    if (!member(json, key, &v, &n) || n < 2 || v[0] != '"') return NULL;
+    return dup_n(v + 1, n - 2);
+}
+
+/* A raw member (object, number, literal), malloc'd; NULL if absent. */
+static char *member_raw(const char *json, const char *key)
+{
+    const char *v;
+    size_t n;
+    return member(json, key, &v, &n) ? dup_n(v, n) : NULL;
+}
+
+/* A number member, given as a number or a string of digits. */
+static bool member_long(const char *json, const char *key, long *out)
+{
+    const char *v;
+    size_t n;
+    if (!member(json, key, &v, &n)) return false;
+    if (*v == '"') v++;
+    *out = strtol(v, NULL, 10);
+    return true;
+}
+
+static bool member_bool(const char *json, const char *key, bool fallback)
+{
+    const char *v;
+    size_t n;
+    if (!member(json, key, &v, &n)) return fallback;
+    return n == 4 && memcmp(v, "true", 4) == 0;
+}
+
+char *fb_token_of(const char *payload)
+{
+    return member_string(payload, "clientToken");
+}
+
+/* ----- Records and subscriptions (lock held) ----- */
+
+static void add_record(fb_broker_t *b, fb_kind_t kind, const char *topic, size_t topicLength,
+                       const char *payload, size_t payloadLength)
+{
+    if (b->recordCount == b->recordCap) {
+        b->recordCap = b->recordCap ? b->recordCap * 2 : 64;
+        b->records = realloc(b->records, b->recordCap * sizeof(*b->records));
+        CHECK(b->records != NULL);
+    }
+    fb_record_t *r = &b->records[b->recordCount++];
+    r->kind = kind;
+    r->call = b->calls;
+    r->topic = dup_n(topic, topicLength);
+    r->payload = payload ? dup_n(payload, payloadLength) : NULL;
+}
+
+static ssize_t find_sub(fb_broker_t *b, const char *topic)
+{
+    for (size_t i = 0; i < b->subCount; i++) {
+        if (strcmp(b->subs[i], topic) == 0) return (ssize_t)i;
+    }
+    return -1;
+}
+
+static bool is_jobs_reply_topic(const char *topic)
+{
+    size_t n = strlen(topic);
+    return strncmp(topic, "$aws/things/", 12) == 0 &&
+           ((n > 9 && strcmp(topic + n - 9, "/accepted") == 0) ||
+            (n > 9 && strcmp(topic + n - 9, "/rejected") == 0));
+}
+
+static bool deliverable(fb_broker_t *b, const char *topic)
+{
+    return (b->aws && is_jobs_reply_topic(topic)) || find_sub(b, topic) >= 0;
+}
+
+/* ----- Delivery ----- */
+
+static void receive(fb_broker_t *b, fb_msg_t *m)
+{
+    pthread_mutex_lock(&b->lock);
+    add_record(b, FB_DELIVERED, m->topic, strlen(m->topic), m->payload, strlen(m->payload));
+    pthread_mutex_unlock(&b->lock);
+    AwsIotJobsError_t rc = AwsIotJobs_ReceiveMessage(b->connection, m->topic, strlen(m->topic),
+                                                     m->payload, strlen(m->payload));
+    if (rc != AWS_IOT_JOBS_SUCCESS) {
+        pthread_mutex_lock(&b->lock);
+        b->receiveErrors++;
+        pthread_mutex_unlock(&b->lock);
+    }
+}
+
+/* Routes the messages of `out` (lock held): undeliverable ones are counted and freed; in
+ * FB_THREADED mode the rest go to the receive queue, in FB_INLINE mode they stay in `out`
+ * for the caller to deliver after unlocking. */
+static void route(fb_broker_t *b, fb_list_t *out)
+{
+    fb_list_t keep = {0};
+    fb_msg_t *m;
+    while ((m = list_pop(out)) != NULL) {
+        if (!deliverable(b, m->topic)) {
+            b->undelivered++;
+            msg_free(m);
+        } else if (b->delivery == FB_THREADED) {
+            list_push(&b->queue, m->topic, m->payload);
+            free(m);
+        } else {
+            list_push(&keep, m->topic, m->payload);
+            free(m);
+        }
+    }
+    *out = keep;
+    pthread_cond_broadcast(&b->changed);
+}
+
+/* Delivers the messages routed for inline delivery (lock not held). */
+static void deliver_inline(fb_broker_t *b, fb_list_t *out)
+{
+    fb_msg_t *m;
+    while ((m = list_pop(out)) != NULL) {
+        receive(b, m);
+        msg_free(m);
+    }
+}
+
+static void *receive_thread(void *arg)
+{
+    fb_broker_t *b = arg;
+    pthread_mutex_lock(&b->lock);
+    for (;;) {
+        while (!b->queue.head && !b->stop) pthread_cond_wait(&b->changed, &b->lock);
+        if (!b->queue.head) break;
+        fb_msg_t *m = list_pop(&b->queue);
+        b->delivering++;
+        pthread_mutex_unlock(&b->lock);
+        receive(b, m);
+        msg_free(m);
+        pthread_mutex_lock(&b->lock);
+        b->delivering--;
+        pthread_cond_broadcast(&b->changed);
+    }
+    pthread_mutex_unlock(&b->lock);
+    return NULL;
+}
+
+/* ----- The Jobs service (lock held) ----- */
+
+static fb_exec_t *find_exec(fb_broker_t *b, const char *thing, const char *jobId)
+{
+    for (size_t i = 0; i < b->execCount; i++) {
+        if (strcmp(b->execs[i].thing, thing) == 0 && strcmp(b->execs[i].jobId, jobId) == 0) {
+            return &b->execs[i];
+        }
+    }
+    return NULL;
+}
+
+static bool pending(const fb_exec_t *e)
+{
+    return e->status == ST_QUEUED || e->status == ST_IN_PROGRESS;
+}
+
+/* The next pending execution: IN_PROGRESS ones first, then QUEUED, each by queuedAt. */
+static fb_exec_t *head_of(fb_broker_t *b, const char *thing)
+{
+    fb_exec_t *best = NULL;
+    for (size_t i = 0; i < b->execCount; i++) {
+        fb_exec_t *e = &b->execs[i];
+        if (strcmp(e->thing, thing) != 0 || !pending(e)) continue;
+        if (!best || (e->status == ST_IN_PROGRESS && best->status == ST_QUEUED) ||
+            (e->status == best->status && e->queuedAt < best->queuedAt)) {
+            best = e;
+        }
+    }
+    return best;
+}
+
+static void put_state(sb_t *sb, const fb_exec_t *e)
+{
+    sb_printf(sb, "{\"status\":\"%s\",\"statusDetails\":%s,\"versionNumber\":%u}",
+              STATE_NAMES[e->status], e->statusDetails ? e->statusDetails : "{}", e->version);
+}
+
+static void put_execution(sb_t *sb, const fb_exec_t *e, bool withDocument)
+{
+    sb_printf(sb, "{\"jobId\":\"%s\",\"thingName\":\"%s\"", e->jobId, e->thing);
+    if (withDocument) sb_printf(sb, ",\"jobDocument\":%s", e->document);
+    sb_printf(sb, ",\"status\":\"%s\",\"statusDetails\":%s,\"queuedAt\":%lu", STATE_NAMES[e->status],
+              e->statusDetails ? e->statusDetails : "{}", e->queuedAt);
+    if (e->startedAt) sb_printf(sb, ",\"startedAt\":%lu", e->startedAt);
+    sb_printf(sb, ",\"lastUpdatedAt\":%lu,\"versionNumber\":%u,\"executionNumber\":%ld}",
+              e->lastUpdatedAt, e->version, e->executionNumber);
+}
+
+static void put_summaries(sb_t *sb, fb_broker_t *b, const char *thing, fb_state_t status)
+{
+    bool first = true;
+    sb_printf(sb, "[");
+    for (size_t i = 0; i < b->execCount; i++) {
+        const fb_exec_t *e = &b->execs[i];
+        if (strcmp(e->thing, thing) != 0 || e->status != status) continue;
+        sb_printf(sb, "%s{\"jobId\":\"%s\",\"queuedAt\":%lu,", first ? "" : ",", e->jobId,
+                  e->queuedAt);
+        if (e->startedAt) sb_printf(sb, "\"startedAt\":%lu,", e->startedAt);
+        sb_printf(sb, "\"lastUpdatedAt\":%lu,\"versionNumber\":%u,\"executionNumber\":%ld}",
+                  e->lastUpdatedAt, e->version, e->executionNumber);
+        first = false;
+    }
+    sb_printf(sb, "]");
+}
+
+static char *notify_next_payload(fb_broker_t *b, const char *thing)
+{
+    sb_t sb = {0};
+    fb_exec_t *head = head_of(b, thing);
+    sb_printf(&sb, "{\"timestamp\":%lu", ++b->clock);
+    if (head) {
+        sb_printf(&sb, ",\"execution\":");
+        put_execution(&sb, head, true);
+    }
+    sb_printf(&sb, "}");
+    return sb.text;
+}
+
+static char *topic_of(const char *thing, const char *suffix)
+{
+    sb_t sb = {0};
+    sb_printf(&sb, "$aws/things/%s/jobs/%s", thing, suffix);
+    return sb.text;
+}
+
+/* The parts of a request topic. */
+typedef struct fb_request {
+    char thing[160];
+    char jobId[80];
+    enum { OP_GET, OP_START_NEXT, OP_DESCRIBE, OP_UPDATE, OP_NONE } op;
+} fb_request_t;
+
+static fb_request_t parse_request_topic(const char *topic)
+{
+    fb_request_t r;
+    memset(&r, 0, sizeof(r));
+    r.op = OP_NONE;
+    if (strncmp(topic, "$aws/things/", 12) != 0) return r;
+    const char *thing = topic + 12;
+    const char *jobs = strstr(thing, "/jobs/");
+    if (!jobs || (size_t)(jobs - thing) >= sizeof(r.thing)) return r;
+    memcpy(r.thing, thing, (size_t)(jobs - thing));
+    const char *rest = jobs + 6;
+    if (strcmp(rest, "get") == 0) {
+        r.op = OP_GET;
+    } else if (strcmp(rest, "start-next") == 0) {
+        r.op = OP_START_NEXT;
+    } else {
+        const char *slash = strchr(rest, '/');
+        if (!slash || (size_t)(slash - rest) >= sizeof(r.jobId)) return r;
+        memcpy(r.jobId, rest, (size_t)(slash - rest));
+        if (strcmp(slash, "/get") == 0) r.op = OP_DESCRIBE;
+        else if (strcmp(slash, "/update") == 0) r.op = OP_UPDATE;
+    }
+    return r;
+}
+
+static bool parse_state(const char *name, fb_state_t *out)
+{
+    for (int s = ST_IN_PROGRESS; s <= ST_REJECTED; s++) {
+        if (name && strcmp(name, STATE_NAMES[s]) == 0) {
+            *out = (fb_state_t)s;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The service's answer to one request: `body` holds the fields before timestamp and token;
+ * a non-NULL `code` makes it a rejection. */
+typedef struct fb_answer {
+    const char *code;
+    sb_t body;
+} fb_answer_t;
+
+static void reject(fb_answer_t *a, const char *code, const fb_exec_t *state)
+{
+    a->code = code;
+    sb_printf(&a->body, "\"code\":\"%s\",\"message\":\"fake: %s\",", code, code);
+    if (state) {
+        sb_printf(&a->body, "\"executionState\":");
+        put_state(&a->body, state);
+        sb_printf(&a->body, ",");
+    }
+}
+
+static void answer_update(fb_broker_t *b, const fb_request_t *r, const char *payload,
+                          fb_answer_t *a)
+{
+    fb_exec_t *e = find_exec(b, r->thing, r->jobId);
+    char *status = member_string(payload, "status");
+    fb_state_t next;
+    long expected;
+    if (!parse_state(status, &next)) {
+        reject(a, "InvalidRequest", NULL);
+    } else if (!e) {
+        reject(a, "ResourceNotFound", NULL);
+    } else if (!pending(e)) {
+        reject(a, "InvalidStateTransition", e);
+    } else if (member_long(payload, "expectedVersion", &expected) &&
+               (unsigned long)expected != e->version) {
+        reject(a, "VersionMismatch", e);
+    } else {
+        char *details = member_raw(payload, "statusDetails");
+        if (details) {
+            free(e->statusDetails);
+            e->statusDetails = details;
+        }
+        if (e->status == ST_QUEUED) e->startedAt = ++b->clock;
+        e->status = next;
+        e->version++;
+        e->lastUpdatedAt = ++b->clock;
+        if (member_bool(payload, "includeJobExecutionState", false)) {
+            sb_printf(&a->body, "\"executionState\":");
+            put_state(&a->body, e);
+            sb_printf(&a->body, ",");
+        }
+        if (member_bool(payload, "includeJobDocument", false)) {
+            sb_printf(&a->body, "\"jobDocument\":%s,", e->document);
+        }
+    }
+    free(status);
+}
+
+static void answer(fb_broker_t *b, const fb_request_t *r, const char *payload, fb_answer_t *a)
+{
+    switch (r->op) {
+    case OP_GET:
+        sb_printf(&a->body, "\"inProgressJobs\":");
+        put_summaries(&a->body, b, r->thing, ST_IN_PROGRESS);
+        sb_printf(&a->body, ",\"queuedJobs\":");
+        put_summaries(&a->body, b, r->thing, ST_QUEUED);
+        sb_printf(&a->body, ",");
+        break;
+    case OP_START_NEXT: {
+        fb_exec_t *e = head_of(b, r->thing);
+        if (e && e->status == ST_QUEUED) {
+            char *details = member_raw(payload, "statusDetails");
+            if (details) {
+                free(e->statusDetails);
+                e->statusDetails = details;
+            }
+            e->status = ST_IN_PROGRESS;
+            e->version++;
+            e->startedAt = e->lastUpdatedAt = ++b->clock;
+        }
+        if (e) {
+            sb_printf(&a->body, "\"execution\":");
+            put_execution(&a->body, e, true);
+            sb_printf(&a->body, ",");
+        }
+        break;
+    }
+    case OP_DESCRIBE: {
+        fb_exec_t *e = strcmp(r->jobId, "$next") == 0 ? head_of(b, r->thing)
+                                                       : find_exec(b, r->thing, r->jobId);
+        if (!e) {
+            reject(a, "ResourceNotFound", NULL);
+        } else {
+            sb_printf(&a->body, "\"execution\":");
+            put_execution(&a->body, e, member_bool(payload, "includeJobDocument", true));
+            sb_printf(&a->body, ",");
+        }
+        break;
+    }
+    case OP_UPDATE:
+        answer_update(b, r, payload, a);
+        break;
+    case OP_NONE:
+        break;
+    }
+}
+
+/* Handles a publish to a Jobs request topic (lock held): the replies (and notify-next, when
+ * automatic) go to `out`, or to the held list. */
+static void respond(fb_broker_t *b, const char *topic, const char *payload, fb_list_t *out)
+{
+    fb_request_t r = parse_request_topic(topic);
+    if (r.op == OP_NONE) return;
+    fb_script_t script;
+    memset(&script, 0, sizeof(script));
+    if (b->scriptCount > 0) {
+        script = b->scripts[0];
+        memmove(&b->scripts[0], &b->scripts[1], (b->scriptCount - 1) * sizeof(b->scripts[0]));
+        b->scriptCount--;
+    }
+    if (b->silent || script.drop) return;
+
+    fb_exec_t *headBefore = head_of(b, r.thing);
+    char headJob[80] = "";
+    if (headBefore) snprintf(headJob, sizeof(headJob), "%s", headBefore->jobId);
+
+    fb_answer_t a;
+    memset(&a, 0, sizeof(a));
+    if (script.reject_code) {
+        a.code = script.reject_code;
+        if (script.reject_code[0]) {
+            sb_printf(&a.body, "\"code\":\"%s\",", script.reject_code);
+        }
+        sb_printf(&a.body, "\"message\":\"scripted\",");
+    } else {
+        answer(b, &r, payload, &a);
+    }
+
+    char *token = fb_token_of(payload);
+    sb_t reply = {0};
+    sb_printf(&reply, "{%s\"timestamp\":%lu", a.body.text ? a.body.text : "", ++b->clock);
+    if (script.foreign_token) sb_printf(&reply, ",\"clientToken\":\"foreign-token-1\"");
+    else if (token && !script.no_token) sb_printf(&reply, ",\"clientToken\":\"%s\"", token);
+    sb_printf(&reply, "}");
+    free(token);
+    free(a.body.text);
+
+    sb_t replyTopic = {0};
+    sb_printf(&replyTopic, "%s/%s", topic, a.code ? "rejected" : "accepted");
+    fb_list_t *into = script.hold ? &b->held : out;
+    if (script.twice) list_push(into, dup_s(replyTopic.text), dup_s(reply.text));
+    list_push(into, replyTopic.text, reply.text);
+
+    fb_exec_t *headAfter = head_of(b, r.thing);
+    if (b->autoNotifyNext && strcmp(headJob, headAfter ? headAfter->jobId : "") != 0) {
+        list_push(out, topic_of(r.thing, "notify-next"), notify_next_payload(b, r.thing));
+    }
+}
+
+/* ----- The transport functions ----- */
+
+static IotMqttError_t fb_subscribe(void *pContext, const char *const *pTopicFilters,
+                                   const size_t *pTopicFilterLengths, size_t count,
+                                   IotMqttQos_t qos, uint32_t timeoutMs)
+{
+    fb_broker_t *b = pContext;
+    CHECK(count > 0 && pTopicFilters != NULL && pTopicFilterLengths != NULL);
+    CHECK(qos <= IOT_MQTT_QOS_1);
+    pthread_mutex_lock(&b->lock);
+    b->lastTimeoutMs = timeoutMs;
+    if (b->failSubscribe != IOT_MQTT_SUCCESS) {
+        IotMqttError_t error = b->failSubscribe;
+        b->failSubscribe = IOT_MQTT_SUCCESS;
+        pthread_mutex_unlock(&b->lock);
+        return error;
+    }
+    b->calls++;
+    b->subscribes++;
+    for (size_t i = 0; i < count; i++) {
+        const char *filter = pTopicFilters[i];
+        size_t length = pTopicFilterLengths[i];
+        CHECK(memchr(filter, '+', length) == NULL && memchr(filter, '#', length) == NULL);
+        add_record(b, FB_SUBSCRIBE, filter, length, NULL, 0);
+        char *topic = dup_n(filter, length);
+        if (find_sub(b, topic) >= 0) {
+            free(topic);
+            continue;
+        }
+        if (b->subCount == b->subCap) {
+            b->subCap = b->subCap ? b->subCap * 2 : 16;
+            b->subs = realloc(b->subs, b->subCap * sizeof(*b->subs));
+            CHECK(b->subs != NULL);
+        }
+        b->subs[b->subCount++] = topic;
+    }
+    pthread_mutex_unlock(&b->lock);
+    return IOT_MQTT_SUCCESS;
+}
+
+static IotMqttError_t fb_unsubscribe(void *pContext, const char *const *pTopicFilters,
+                                     const size_t *pTopicFilterLengths, size_t count,
+                                     uint32_t timeoutMs)
+{
+    fb_broker_t *b = pContext;
+    CHECK(count > 0 && pTopicFilters != NULL && pTopicFilterLengths != NULL);
+    pthread_mutex_lock(&b->lock);
+    b->lastTimeoutMs = timeoutMs;
+    b->calls++;
+    b->unsubscribes++;
+    for (size_t i = 0; i < count; i++) {
+        add_record(b, FB_UNSUBSCRIBE, pTopicFilters[i], pTopicFilterLengths[i], NULL, 0);
+        char *topic = dup_n(pTopicFilters[i], pTopicFilterLengths[i]);
+        ssize_t at = find_sub(b, topic);
+        if (at >= 0) {
+            free(b->subs[at]);
+            b->subs[at] = b->subs[--b->subCount];
+        }
+        free(topic);
+    }
+    pthread_mutex_unlock(&b->lock);
+    return IOT_MQTT_SUCCESS;
+}
+
+static IotMqttError_t fb_publish(void *pContext, const char *pTopic, size_t topicLength,
+                                 const void *pPayload, size_t payloadLength, IotMqttQos_t qos,
+                                 uint32_t timeoutMs)
+{
+    fb_broker_t *b = pContext;
+    CHECK(pTopic != NULL && topicLength > 0);
+    CHECK(pPayload != NULL || payloadLength == 0);
+    CHECK(qos <= IOT_MQTT_QOS_1);
+    pthread_mutex_lock(&b->lock);
+    b->lastTimeoutMs = timeoutMs;
+    if (b->failPublish != IOT_MQTT_SUCCESS) {
+        IotMqttError_t error = b->failPublish;
+        b->failPublish = IOT_MQTT_SUCCESS;
+        pthread_mutex_unlock(&b->lock);
+        return error;
+    }
+    b->calls++;
+    b->publishes++;
+    add_record(b, FB_PUBLISH, pTopic, topicLength, pPayload, payloadLength);
+    const fb_record_t *rec = &b->records[b->recordCount - 1];
+    fb_list_t out = {0};
+    respond(b, rec->topic, rec->payload, &out);
+    route(b, &out);
+    pthread_mutex_unlock(&b->lock);
+    deliver_inline(b, &out);
+    return IOT_MQTT_SUCCESS;
+}
+
+/* ----- Public functions ----- */
+
+fb_broker_t *fb_create(bool awsIotMqttMode, fb_delivery_t delivery)
+{
+    fb_broker_t *b = calloc(1, sizeof(*b));
+    CHECK(b != NULL);
+    pthread_mutex_init(&b->lock, NULL);
+    pthread_cond_init(&b->changed, NULL);
+    b->aws = awsIotMqttMode;
+    b->delivery = delivery;
+    if (delivery == FB_THREADED) {
+        CHECK(pthread_create(&b->thread, NULL, receive_thread, b) == 0);
+        b->threadStarted = true;
+    }
+    AwsIotJobsTransport_t transport = {b, fb_subscribe, fb_unsubscribe, fb_publish,
+                                       awsIotMqttMode};
+    CHECK_EQ(AwsIotJobs_CreateTransportConnection(&transport, &b->connection),
+             AWS_IOT_JOBS_SUCCESS);
+    CHECK(b->connection != NULL);
+    return b;
+}
+
+void fb_destroy(fb_broker_t *b)
+{
+    AwsIotJobs_DestroyTransportConnection(b->connection);
+    pthread_mutex_lock(&b->lock);
+    b->stop = true;
+    pthread_cond_broadcast(&b->changed);
+    pthread_mutex_unlock(&b->lock);
+    if (b->threadStarted) pthread_join(b->thread, NULL);
+    list_free(&b->queue);
+    list_free(&b->held);
+    for (size_t i = 0; i < b->recordCount; i++) {
+        free(b->records[i].topic);
+        free(b->records[i].payload);
+    }
+    free(b->records);
+    for (size_t i = 0; i < b->subCount; i++) free(b->subs[i]);
+    free(b->subs);
+    for (size_t i = 0; i < b->execCount; i++) {
+        free(b->execs[i].statusDetails);
+        free(b->execs[i].document);
+    }
+    free(b->execs);
+    pthread_mutex_destroy(&b->lock);
+    pthread_cond_destroy(&b->changed);
+    free(b);
+}
+
+IotMqttConnection_t fb_connection(fb_broker_t *b)
+{
+    return b->connection;
+}
+
+pthread_t fb_receive_thread(fb_broker_t *b)
+{
+    CHECK(b->threadStarted);
+    return b->thread;
+}
+
+void fb_add_job(fb_broker_t *b, const char *thing, const char *jobId, const char *document)
+{
+    pthread_mutex_lock(&b->lock);
+    CHECK(find_exec(b, thing, jobId) == NULL);
+    if (b->execCount == b->execCap) {
+        b->execCap = b->execCap ? b->execCap * 2 : 16;
+        b->execs = realloc(b->execs, b->execCap * sizeof(*b->execs));
+        CHECK(b->execs != NULL);
+    }
+    fb_exec_t *e = &b->execs[b->execCount++];
+    memset(e, 0, sizeof(*e));
+    CHECK(strlen(thing) < sizeof(e->thing) && strlen(jobId) < sizeof(e->jobId));
+    strcpy(e->thing, thing);
+    strcpy(e->jobId, jobId);
+    e->status = ST_QUEUED;
+    e->version = 1;
+    e->executionNumber = 1;
+    e->queuedAt = e->lastUpdatedAt = ++b->clock;
+    e->document = dup_s(document ? document : "{}");
+    pthread_mutex_unlock(&b->lock);
+}
+
+const char *fb_job_status(fb_broker_t *b, const char *thing, const char *jobId)
+{
+    pthread_mutex_lock(&b->lock);
+    fb_exec_t *e = find_exec(b, thing, jobId);
+    const char *name = e ? STATE_NAMES[e->status] : NULL;
+    pthread_mutex_unlock(&b->lock);
+    return name;
+}
+
+unsigned fb_job_version(fb_broker_t *b, const char *thing, const char *jobId)
+{
+    pthread_mutex_lock(&b->lock);
+    fb_exec_t *e = find_exec(b, thing, jobId);
+    unsigned version = e ? e->version : 0;
+    pthread_mutex_unlock(&b->lock);
+    return version;
+}
+
+void fb_set_auto_notify_next(fb_broker_t *b, bool on)
+{
+    pthread_mutex_lock(&b->lock);
+    b->autoNotifyNext = on;
+    pthread_mutex_unlock(&b->lock);
+}
+
+void fb_push_script(fb_broker_t *b, fb_script_t script)
+{
+    pthread_mutex_lock(&b->lock);
+    CHECK(b->scriptCount < FB_MAX_SCRIPTS);
+    b->scripts[b->scriptCount++] = script;
+    pthread_mutex_unlock(&b->lock);
+}
+
+void fb_next_reject(fb_broker_t *b, const char *code)
+{
+    fb_script_t s = {0};
+    s.reject_code = code;
+    fb_push_script(b, s);
+}
+
+void fb_next_drop(fb_broker_t *b)
+{
+    fb_script_t s = {0};
+    s.drop = true;
+    fb_push_script(b, s);
+}
+
+void fb_set_silent(fb_broker_t *b, bool silent)
+{
+    pthread_mutex_lock(&b->lock);
+    b->silent = silent;
+    pthread_mutex_unlock(&b->lock);
+}
+
+void fb_fail_next_subscribe(fb_broker_t *b, IotMqttError_t error)
+{
+    pthread_mutex_lock(&b->lock);
+    b->failSubscribe = error;
+    pthread_mutex_unlock(&b->lock);
+}
+
+void fb_fail_next_publish(fb_broker_t *b, IotMqttError_t error)
+{
+    pthread_mutex_lock(&b->lock);
+    b->failPublish = error;
+    pthread_mutex_unlock(&b->lock);
+}
+
+size_t fb_release_held(fb_broker_t *b, size_t count)
+{
+    pthread_mutex_lock(&b->lock);
+    fb_list_t out = {0};
+    size_t released = 0;
+    while (b->held.head && (count == 0 || released < count)) {
+        fb_msg_t *m = list_pop(&b->held);
+        list_push(&out, m->topic, m->payload);
+        free(m);
+        released++;
+    }
+    route(b, &out);
+    pthread_mutex_unlock(&b->lock);
+    deliver_inline(b, &out);
+    return released;
+}
+
+size_t fb_held_count(fb_broker_t *b)
+{
+    pthread_mutex_lock(&b->lock);
+    size_t n = b->held.length;
+    pthread_mutex_unlock(&b->lock);
+    return n;
+}
+
+bool fb_deliver(fb_broker_t *b, const char *topic, const char *payload)
+{
+    pthread_mutex_lock(&b->lock);
+    fb_list_t out = {0};
+    unsigned before = b->undelivered;
+    list_push(&out, dup_s(topic), dup_s(payload));
+    route(b, &out);
+    bool delivered = b->undelivered == before;
+    pthread_mutex_unlock(&b->lock);
+    deliver_inline(b, &out);
+    return delivered;
+}
+
+bool fb_notify_pending(fb_broker_t *b, const char *thing)
+{
+    pthread_mutex_lock(&b->lock);
+    sb_t sb = {0};
+    bool any[2] = {false, false};
+    for (size_t i = 0; i < b->execCount; i++) {
+        const fb_exec_t *e = &b->execs[i];
+        if (strcmp(e->thing, thing) == 0 && pending(e)) any[e->status == ST_QUEUED] = true;
+    }
+    sb_printf(&sb, "{\"timestamp\":%lu,\"jobs\":{", ++b->clock);
+    if (any[0]) {
+        sb_printf(&sb, "\"IN_PROGRESS\":");
+        put_summaries(&sb, b, thing, ST_IN_PROGRESS);
+    }
+    if (any[1]) {
+        sb_printf(&sb, "%s\"QUEUED\":", any[0] ? "," : "");
+        put_summaries(&sb, b, thing, ST_QUEUED);
+    }
+    sb_printf(&sb, "}}");
+    char *topic = topic_of(thing, "notify");
+    pthread_mutex_unlock(&b->lock);
+    bool delivered = fb_deliver(b, topic, sb.text);
+    free(topic);
+    free(sb.text);
+    return delivered;
+}
+
+bool fb_notify_next(fb_broker_t *b, const char *thing)
+{
+    pthread_mutex_lock(&b->lock);
+    char *payload = notify_next_payload(b, thing);
+    char *topic = topic_of(thing, "notify-next");
+    pthread_mutex_unlock(&b->lock);
+    bool delivered = fb_deliver(b, topic, payload);
+    free(topic);
+    free(payload);
+    return delivered;
+}
+
+bool fb_drain(fb_broker_t *b, uint32_t timeout_ms)
+{
+    uint64_t end = ts_now_ms() + timeout_ms;
+    pthread_mutex_lock(&b->lock);
+    while (b->queue.head || b->delivering > 0) {
+        if (ts_now_ms() >= end) break;
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_nsec += 5000000L;
+        if (deadline.tv_nsec >= 1000000000L) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&b->changed, &b->lock, &deadline);
+    }
+    bool drained = !b->queue.head && b->delivering == 0;
+    pthread_mutex_unlock(&b->lock);
+    return drained;
+}
+
+#define FB_COUNTER(name, field)                                                         \
+    unsigned name(fb_broker_t *b)                                                       \
+    {                                                                                   \
+        pthread_mutex_lock(&b->lock);                                                   \
+        unsigned n = b->field;                                                          \
+        pthread_mutex_unlock(&b->lock);                                                 \
+        return n;                                                                       \
+    }
+
+FB_COUNTER(fb_subscribes, subscribes)
+FB_COUNTER(fb_unsubscribes, unsubscribes)
+FB_COUNTER(fb_publishes, publishes)
+FB_COUNTER(fb_undelivered, undelivered)
+FB_COUNTER(fb_receive_errors, receiveErrors)
+
+uint32_t fb_last_timeout_ms(fb_broker_t *b)
+{
+    pthread_mutex_lock(&b->lock);
+    uint32_t ms = b->lastTimeoutMs;
+    pthread_mutex_unlock(&b->lock);
+    return ms;
+}
+
+bool fb_is_subscribed(fb_broker_t *b, const char *topic)
+{
+    pthread_mutex_lock(&b->lock);
+    bool found = find_sub(b, topic) >= 0;
+    pthread_mutex_unlock(&b->lock);
+    return found;
+}
+
+size_t fb_subscription_count(fb_broker_t *b)
+{
+    pthread_mutex_lock(&b->lock);
+    size_t n = b->subCount;
+    pthread_mutex_unlock(&b->lock);
+    return n;
+}
+
+size_t fb_record_count(fb_broker_t *b)
+{
+    pthread_mutex_lock(&b->lock);
+    size_t n = b->recordCount;
+    pthread_mutex_unlock(&b->lock);
+    return n;
+}
+
+fb_record_t fb_record(fb_broker_t *b, size_t i)
+{
+    pthread_mutex_lock(&b->lock);
+    CHECK(i < b->recordCount);
+    fb_record_t r = b->records[i];
+    pthread_mutex_unlock(&b->lock);
+    return r;
+}
+
+static const char *last_of(fb_broker_t *b, fb_kind_t kind, const char *topic)
+{
+    const char *found = NULL;
+    pthread_mutex_lock(&b->lock);
+    for (size_t i = b->recordCount; i > 0; i--) {
+        const fb_record_t *r = &b->records[i - 1];
+        if (r->kind == kind && strcmp(r->topic, topic) == 0) {
+            found = r->payload;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&b->lock);
+    return found;
+}
+
+const char *fb_last_payload(fb_broker_t *b, const char *topic)
+{
+    return last_of(b, FB_PUBLISH, topic);
+}
+
+const char *fb_last_delivered(fb_broker_t *b, const char *topic)
+{
+    return last_of(b, FB_DELIVERED, topic);
+}
