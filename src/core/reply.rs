@@ -22,6 +22,10 @@ struct Strict<'a> {
 /// Reads a reply. `None` when the payload is not a JSON object (such a reply can't be matched
 /// and is dropped). A `clientToken` or `code` of the wrong type counts as absent.
 pub fn parse(payload: &[u8]) -> Option<ReplyHead> {
+    // serde reads a struct from an array too (`["token","code"]`): insist on an object.
+    if payload.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return None;
+    }
     if let Ok(head) = serde_json::from_slice::<Strict<'_>>(payload) {
         return Some(ReplyHead {
             client_token: head.client_token.map(Cow::into_owned),
@@ -67,6 +71,8 @@ mod tests {
     #[test]
     fn non_objects_and_garbage_are_unreadable() {
         assert_eq!(parse(b"[1,2]"), None);
+        assert_eq!(parse(br#"["t-1","InvalidJson"]"#), None);
+        assert_eq!(parse(br#" ["t-1"]"#), None);
         assert_eq!(parse(b"\xff\xfe"), None);
         assert_eq!(parse(b"{\"clientToken\":\"\xff\"}"), None);
         assert_eq!(parse(b""), None);
