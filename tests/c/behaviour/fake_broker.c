@@ -739,6 +739,13 @@ static IotMqttError_t fb_publish(void *pContext, const char *pTopic, size_t topi
 
 /* ----- Public functions ----- */
 
+const fb_setup_t FB_SETUPS[FB_SETUP_COUNT] = {
+    {false, FB_THREADED, "generic broker, receive thread"},
+    {true, FB_THREADED, "AWS IoT, receive thread"},
+    {false, FB_INLINE, "generic broker, inline delivery"},
+    {true, FB_INLINE, "AWS IoT, inline delivery"},
+};
+
 fb_broker_t *fb_create(bool awsIotMqttMode, fb_delivery_t delivery)
 {
     fb_broker_t *b = calloc(1, sizeof(*b));
@@ -904,14 +911,6 @@ size_t fb_release_held(fb_broker_t *b, size_t count)
     return released;
 }
 
-size_t fb_held_count(fb_broker_t *b)
-{
-    pthread_mutex_lock(&b->lock);
-    size_t n = b->held.length;
-    pthread_mutex_unlock(&b->lock);
-    return n;
-}
-
 bool fb_deliver(fb_broker_t *b, const char *topic, const char *payload)
 {
     pthread_mutex_lock(&b->lock);
@@ -970,13 +969,7 @@ bool fb_drain(fb_broker_t *b, uint32_t timeout_ms)
     pthread_mutex_lock(&b->lock);
     while (b->queue.head || b->delivering > 0) {
         if (ts_now_ms() >= end) break;
-        struct timespec deadline;
-        clock_gettime(CLOCK_REALTIME, &deadline);
-        deadline.tv_nsec += 5000000L;
-        if (deadline.tv_nsec >= 1000000000L) {
-            deadline.tv_sec++;
-            deadline.tv_nsec -= 1000000000L;
-        }
+        struct timespec deadline = ts_deadline_after(5);
         pthread_cond_timedwait(&b->changed, &b->lock, &deadline);
     }
     bool drained = !b->queue.head && b->delivering == 0;
@@ -984,28 +977,25 @@ bool fb_drain(fb_broker_t *b, uint32_t timeout_ms)
     return drained;
 }
 
-#define FB_COUNTER(name, field)                                                         \
-    unsigned name(fb_broker_t *b)                                                       \
+/* A function reading one value of the broker under its lock. */
+#define FB_GETTER(type, name, expression)                                               \
+    type name(fb_broker_t *b)                                                           \
     {                                                                                   \
         pthread_mutex_lock(&b->lock);                                                   \
-        unsigned n = b->field;                                                          \
+        type value = (expression);                                                      \
         pthread_mutex_unlock(&b->lock);                                                 \
-        return n;                                                                       \
+        return value;                                                                   \
     }
 
-FB_COUNTER(fb_subscribes, subscribes)
-FB_COUNTER(fb_unsubscribes, unsubscribes)
-FB_COUNTER(fb_publishes, publishes)
-FB_COUNTER(fb_undelivered, undelivered)
-FB_COUNTER(fb_receive_errors, receiveErrors)
-
-uint32_t fb_last_timeout_ms(fb_broker_t *b)
-{
-    pthread_mutex_lock(&b->lock);
-    uint32_t ms = b->lastTimeoutMs;
-    pthread_mutex_unlock(&b->lock);
-    return ms;
-}
+FB_GETTER(unsigned, fb_subscribes, b->subscribes)
+FB_GETTER(unsigned, fb_unsubscribes, b->unsubscribes)
+FB_GETTER(unsigned, fb_publishes, b->publishes)
+FB_GETTER(unsigned, fb_undelivered, b->undelivered)
+FB_GETTER(unsigned, fb_receive_errors, b->receiveErrors)
+FB_GETTER(uint32_t, fb_last_timeout_ms, b->lastTimeoutMs)
+FB_GETTER(size_t, fb_subscription_count, b->subCount)
+FB_GETTER(size_t, fb_record_count, b->recordCount)
+FB_GETTER(size_t, fb_held_count, b->held.length)
 
 bool fb_is_subscribed(fb_broker_t *b, const char *topic)
 {
@@ -1013,22 +1003,6 @@ bool fb_is_subscribed(fb_broker_t *b, const char *topic)
     bool found = find_sub(b, topic) >= 0;
     pthread_mutex_unlock(&b->lock);
     return found;
-}
-
-size_t fb_subscription_count(fb_broker_t *b)
-{
-    pthread_mutex_lock(&b->lock);
-    size_t n = b->subCount;
-    pthread_mutex_unlock(&b->lock);
-    return n;
-}
-
-size_t fb_record_count(fb_broker_t *b)
-{
-    pthread_mutex_lock(&b->lock);
-    size_t n = b->recordCount;
-    pthread_mutex_unlock(&b->lock);
-    return n;
 }
 
 fb_record_t fb_record(fb_broker_t *b, size_t i)

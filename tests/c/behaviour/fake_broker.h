@@ -55,6 +55,15 @@ typedef struct fb_script {
 
 typedef struct fb_broker fb_broker_t;
 
+/* The four kinds of broker a test may loop over: generic or AWS IoT, inline or threaded. */
+typedef struct fb_setup {
+    bool aws;
+    fb_delivery_t delivery;
+    const char *name;
+} fb_setup_t;
+#define FB_SETUP_COUNT 4
+extern const fb_setup_t FB_SETUPS[FB_SETUP_COUNT];
+
 /* A broker with a connection made by AwsIotJobs_CreateTransportConnection. */
 fb_broker_t *fb_create(bool awsIotMqttMode, fb_delivery_t delivery);
 /* Destroys the connection, stops the receive thread and frees everything. */

@@ -59,6 +59,19 @@ uint64_t ts_now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+struct timespec ts_deadline_after(uint32_t timeout_ms)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += timeout_ms / 1000u;
+    deadline.tv_nsec += (long)(timeout_ms % 1000u) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec += 1;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    return deadline;
+}
+
 bool ts_wait_for(bool (*pred)(void *), void *arg, uint32_t timeout_ms)
 {
     uint64_t end = ts_now_ms() + timeout_ms;
@@ -137,14 +150,7 @@ void ts_recorder_callback(void *pContext, AwsIotJobsCallbackParam_t *pParam)
 
 bool ts_recorder_wait(ts_recorder_t *r, size_t n, uint32_t timeout_ms)
 {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += timeout_ms / 1000u;
-    deadline.tv_nsec += (long)(timeout_ms % 1000u) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec += 1;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline = ts_deadline_after(timeout_ms);
     pthread_mutex_lock(&r->lock);
     while (r->count < n) {
         if (pthread_cond_timedwait(&r->changed, &r->lock, &deadline) != 0) break;

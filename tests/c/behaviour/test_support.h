@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "awsiotjobs.h"
 
@@ -51,6 +52,9 @@ void ts_check_mem(const char *file, int line, const char *what, const void *got,
 
 /* Milliseconds of a monotonic clock. */
 uint64_t ts_now_ms(void);
+
+/* The CLOCK_REALTIME time `timeout_ms` from now, for pthread_cond_timedwait. */
+struct timespec ts_deadline_after(uint32_t timeout_ms);
 
 /* Polls `pred(arg)` every millisecond until it holds or `timeout_ms` passed; true if it held. */
 bool ts_wait_for(bool (*pred)(void *), void *arg, uint32_t timeout_ms);
