@@ -144,22 +144,6 @@ fn cancel_withdraws_a_waitable_operation_and_a_later_reply_is_ignored() {
 }
 
 #[test]
-fn cancel_after_completion_reports_false_and_keeps_the_outcome() {
-    let rig = Rig::new();
-    let waiter = Waiter::new();
-    let id = rig
-        .engine
-        .submit(
-            submission("T1", get_pending()),
-            Completion::Waitable(waiter.clone()),
-        )
-        .unwrap();
-    let out = waiter.wait_until(give_up()).unwrap();
-    assert_eq!(out.status, JobsError::Success);
-    assert!(!rig.engine.cancel(id));
-}
-
-#[test]
 fn a_cancelled_callback_operation_never_runs_its_callback() {
     let rig = Rig::new();
     let done = Completions::new();
