@@ -123,3 +123,19 @@ fn a_file_from_a_newer_schema_is_refused() {
     assert!(SqliteStore::open_dir(&dir).is_err());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_second_emulator_on_the_same_directory_is_refused() {
+    let dir = temp_dir("locked");
+    let first = SqliteStore::open_dir(&dir).unwrap();
+    let Err(err) = SqliteStore::open_dir(&dir) else {
+        panic!("two stores on one file must not both open");
+    };
+    assert!(err.0.contains("in use by another jobs-emulator"), "{err}");
+    drop(first);
+    assert!(
+        SqliteStore::open_dir(&dir).is_ok(),
+        "the lock goes with the first"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -3,10 +3,12 @@
 //! file easy to inspect with `sqlite3`) and the record itself as JSON, exactly
 //! as the service's `serde` types write it; `load` reads them back. The
 //! connection runs in WAL mode with `synchronous=NORMAL`, so a write costs
-//! microseconds while the service lock is held and a crash loses at most the
-//! last changes, never the file.
+//! microseconds while the service lock is held and a killed emulator loses
+//! nothing (a power cut at most the last changes, never the file). The file is
+//! locked exclusively while an emulator has it open.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use parking_lot::Mutex;
 use rusqlite::{params, Connection};
@@ -71,6 +73,18 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let context = format!("opening {}", path.display());
         let conn = Connection::open(path).map_err(|e| fail(&context, e))?;
+        conn.busy_timeout(Duration::from_millis(200))
+            .map_err(|e| fail(&context, e))?;
+        let fail = |context: &str, e: rusqlite::Error| {
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+                StoreError(format!(
+                    "{} is in use by another jobs-emulator",
+                    path.display()
+                ))
+            } else {
+                fail(context, e)
+            }
+        };
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .map_err(|e| fail(&context, e))?;
@@ -80,6 +94,11 @@ impl SqliteStore {
                 path.display()
             )));
         }
+        // One emulator per data directory: the first write below takes an
+        // exclusive lock that lasts until the connection closes, so a second
+        // emulator on the same directory fails here instead of diverging.
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(|e| fail(&context, e))?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| fail(&context, e))?;
         conn.pragma_update(None, "synchronous", "NORMAL")
