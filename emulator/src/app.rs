@@ -98,17 +98,32 @@ impl Emulator {
         self.runtime.as_ref().expect("runtime lives until drop")
     }
 
-    /// Waits for SIGINT or SIGTERM.
-    pub fn wait_for_signal(&self) -> anyhow::Result<()> {
-        self.runtime().block_on(async {
-            use tokio::signal::unix::{signal, SignalKind};
-            let mut term = signal(SignalKind::terminate())?;
-            let mut int = signal(SignalKind::interrupt())?;
+    /// Installs the SIGINT and SIGTERM handlers (do it before announcing the addresses, so
+    /// a signal sent right after cannot kill the process with the default action).
+    pub fn shutdown_signals(&self) -> anyhow::Result<ShutdownSignals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        let _guard = self.runtime().enter();
+        Ok(ShutdownSignals {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+}
+
+/// Installed SIGTERM/SIGINT handlers; see [`Emulator::shutdown_signals`].
+pub struct ShutdownSignals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl ShutdownSignals {
+    /// Blocks until SIGTERM or SIGINT arrives.
+    pub fn wait(mut self, emulator: &Emulator) {
+        emulator.runtime().block_on(async {
             tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
+                _ = self.term.recv() => {}
+                _ = self.int.recv() => {}
             }
-            Ok(())
         })
     }
 }

@@ -1,12 +1,8 @@
 //! `jobs-emulator serve ...`: a local AWS IoT Jobs service.
 //!
-//! NOTE for the HTTP/store helper (B): plug in at the `HOOK(B)` comments in
-//! `src/app.rs` — `open_store` (open the SQLite store for `--data DIR`) and
-//! `Emulator::start` (start the control plane on `opts.http` and the data plane on
-//! `opts.data_http` on `runtime`, and set `http_addr` / `data_http_addr` to the bound
-//! addresses; `addresses()` already prints `http ADDR` and `data-http ADDR`). Declare
-//! `pub mod http; pub mod store;` in `src/lib.rs`. The CLI already parses the three flags
-//! (`src/cli.rs`).
+//! Options are parsed in `cli`, everything is started by `app::Emulator::start` (service,
+//! store, timers, MQTT side, HTTP planes); this file prints one `name address` line per
+//! served endpoint on stdout and waits for SIGINT/SIGTERM.
 
 use jobs_emulator::{app::Emulator, cli};
 use std::io::Write;
@@ -33,15 +29,20 @@ fn main() {
             std::process::exit(1);
         }
     };
+    let signals = match emulator.shutdown_signals() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("jobs-emulator: {e:#}");
+            std::process::exit(1);
+        }
+    };
     let mut out = std::io::stdout().lock();
     for line in emulator.addresses(&opts) {
         let _ = writeln!(out, "{line}");
     }
     let _ = out.flush();
     drop(out);
-    if let Err(e) = emulator.wait_for_signal() {
-        eprintln!("jobs-emulator: {e:#}");
-    }
+    signals.wait(&emulator);
     tracing::info!("shutting down");
     drop(emulator);
 }

@@ -206,3 +206,105 @@ fn attaches_to_an_external_mosquitto() {
     // On a generic broker the device must subscribe to its replies.
     run_scenario(&format!("tcp://127.0.0.1:{port}"), "ext-t1", true);
 }
+
+/// Runs `openssl` with `args` in `dir`.
+fn openssl(dir: &Path, args: &[&str]) {
+    let status = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "openssl {args:?}");
+}
+
+/// A CA, a server certificate for 127.0.0.1 and a client certificate, all PEM, in `dir`.
+fn make_certificates(dir: &Path) {
+    let ca_subj = "/CN=jobs-emulator-test-ca";
+    openssl(
+        dir,
+        &[
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+            "-days", "2", "-subj", ca_subj,
+        ],
+    );
+    for name in ["server", "client"] {
+        let (key, csr, pem) = (
+            format!("{name}.key"),
+            format!("{name}.csr"),
+            format!("{name}.pem"),
+        );
+        let subj = format!(
+            "/CN={}",
+            if name == "server" {
+                "127.0.0.1"
+            } else {
+                "emulator"
+            }
+        );
+        openssl(
+            dir,
+            &[
+                "req", "-newkey", "rsa:2048", "-nodes", "-keyout", &key, "-out", &csr, "-subj",
+                &subj,
+            ],
+        );
+        openssl(
+            dir,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                &pem,
+                "-days",
+                "2",
+            ],
+        );
+        // mosquitto started as root drops to its own user, which must read the server key.
+        let mode = std::os::unix::fs::PermissionsExt::from_mode(0o644);
+        std::fs::set_permissions(dir.join(&key), mode).unwrap();
+    }
+}
+
+#[test]
+fn attaches_to_mosquitto_over_mutual_tls() {
+    let dir = temp_dir("mtls");
+    make_certificates(&dir);
+    let (plain, tls) = (free_port(), free_port());
+    let conf = dir.join("mosquitto.conf");
+    let d = dir.display();
+    std::fs::write(
+        &conf,
+        format!(
+            "per_listener_settings true\nlistener {plain} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\n\
+             listener {tls} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\nrequire_certificate true\n\
+             cafile {d}/ca.pem\ncertfile {d}/server.pem\nkeyfile {d}/server.key\n"
+        ),
+    )
+    .unwrap();
+    let _broker = Proc::spawn(Command::new("mosquitto").arg("-c").arg(&conf));
+    wait_listening(plain);
+    wait_listening(tls);
+    let uri = format!("mqtts://127.0.0.1:{tls}");
+    let p = Proc::spawn(
+        emulator()
+            .args(["serve", "--broker", &uri, "--ca"])
+            .arg(dir.join("ca.pem"))
+            .arg("--cert")
+            .arg(dir.join("client.pem"))
+            .arg("--key")
+            .arg(dir.join("client.key"))
+            .arg("--seed")
+            .arg(seed_file(&dir, "tls-t1")),
+    );
+    assert_eq!(p.printed("broker"), uri);
+    // The device talks to the same broker through its plain listener.
+    run_scenario(&format!("tcp://127.0.0.1:{plain}"), "tls-t1", true);
+}
