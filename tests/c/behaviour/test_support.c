@@ -2,13 +2,30 @@
 
 #include "test_support.h"
 
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
+static char context[512];
+
+void ts_context(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(context, sizeof(context), format, args);
+    va_end(args);
+}
+
+static void print_context(void)
+{
+    if (context[0]) fprintf(stderr, "  while: %s\n", context);
+}
+
 void ts_fail(const char *file, int line, const char *what)
 {
     fprintf(stderr, "%s:%d: check failed: %s\n", file, line, what);
+    print_context();
     fflush(stderr);
     exit(1);
 }
@@ -17,6 +34,7 @@ void ts_fail_long(const char *file, int line, const char *what, long long got, l
 {
     fprintf(stderr, "%s:%d: check failed: %s (got %lld, want %lld)\n", file, line, what, got,
             want);
+    print_context();
     fflush(stderr);
     exit(1);
 }
@@ -26,6 +44,7 @@ void ts_fail_str(const char *file, int line, const char *what, const char *got,
 {
     fprintf(stderr, "%s:%d: check failed: %s\n  got:  %s\n  want: %s\n", file, line, what,
             got ? got : "(null)", want ? want : "(null)");
+    print_context();
     fflush(stderr);
     exit(1);
 }

@@ -25,6 +25,9 @@ void ts_fail_long(const char *file, int line, const char *what, long long got, l
 void ts_fail_str(const char *file, int line, const char *what, const char *got,
                  const char *want) __attribute__((noreturn));
 
+/* Says what the test is doing now; a failed check prints it. */
+void ts_context(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
 /* Fails the test unless `cond` holds. */
 #define CHECK(cond)                                                                     \
     do {                                                                                \
