@@ -446,6 +446,12 @@ pub unsafe extern "C" fn AwsIotJobs_Wait(
             if pJobsResponse.is_null() {
                 return Err(JobsError::BadParameter);
             }
+            // SAFETY: non-NULL and writable (caller contract). Cleared first, so a bad handle
+            // leaves no stale buffer behind either.
+            unsafe {
+                (*pJobsResponse).pJobsResponse = std::ptr::null();
+                (*pJobsResponse).jobsResponseLength = 0;
+            }
             let (id, waitable) =
                 handles::take_waitable(operation).ok_or(JobsError::BadParameter)?;
             let deadline = Instant::now() + Duration::from_millis(timeoutMs as u64);
