@@ -78,3 +78,15 @@ fn garbage_on_the_socket_does_not_stop_the_server() {
     let _ = stream.read_to_end(&mut sink);
     assert_eq!(send(planes.control, "GET", "/jobs", None).status, 200);
 }
+
+#[test]
+fn every_answer_has_a_request_id() {
+    let planes = Planes::start();
+    let ok = send(planes.control, "GET", "/jobs", None);
+    let err = send(planes.data, "GET", "/nothing", None);
+    let a = ok
+        .header("x-amzn-RequestId")
+        .expect("request id on success");
+    let b = err.header("x-amzn-RequestId").expect("request id on error");
+    assert_ne!(a, b);
+}

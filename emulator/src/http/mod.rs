@@ -4,8 +4,9 @@
 //! `iot-jobs-data` data plane (what a device calls instead of MQTT). Both are
 //! axum routers over one shared [`JobsService`]; requests are never signed-
 //! checked, bodies are parsed by hand so malformed input is an AWS-shaped
-//! `InvalidRequestException`, and unknown routes answer
-//! `UnknownOperationException`. [`serve_control`] and [`serve_data`] bind a
+//! `InvalidRequestException`, unknown routes answer
+//! `UnknownOperationException`, and every answer carries an
+//! `x-amzn-RequestId`. [`serve_control`] and [`serve_data`] bind a
 //! listener (port 0 picks a free one), serve it on the current tokio runtime
 //! and return the bound address.
 
@@ -18,8 +19,12 @@ mod request;
 
 use std::io;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use axum::http::HeaderValue;
+use axum::middleware::map_response;
+use axum::response::Response;
 use axum::routing::{get, put};
 use axum::Router;
 use tokio::net::TcpListener;
@@ -73,7 +78,20 @@ pub fn data_router(service: Arc<JobsService>) -> Router {
         .with_state(service)
 }
 
+/// Tags every answer with a unique `x-amzn-RequestId`, which the SDKs report
+/// as `ResponseMetadata.RequestId`.
+async fn tag_request_id(mut response: Response) -> Response {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let id = format!("00000000-0000-4000-8000-{:012x}", n & 0xffff_ffff_ffff);
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-amzn-RequestId", value);
+    }
+    response
+}
+
 async fn serve(addr: SocketAddr, router: Router, plane: &'static str) -> io::Result<SocketAddr> {
+    let router = router.layer(map_response(tag_request_id));
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     tokio::spawn(async move {
