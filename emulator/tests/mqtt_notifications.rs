@@ -22,6 +22,12 @@ fn expect_notify(w: &Watcher, in_progress: &[&str], queued: &[&str]) -> Value {
     p
 }
 
+/// Expects the notifications of creating `job` as a thing's only pending job.
+fn expect_created_alone(w: &Watcher, job: &str) {
+    expect_notify(w, &[], &[job]);
+    expect_next(w, Some((job, "QUEUED")));
+}
+
 fn expect_next(w: &Watcher, job: Option<(&str, &str)>) -> Value {
     let (kind, p) = w.next();
     assert_eq!(kind, "notify-next", "{p}");
@@ -80,10 +86,14 @@ fn a_new_job_behind_an_in_progress_head_only_notifies() {
     let thing = unique("head");
     let dev = Device::new(&thing);
     let (a, b, c) = (unique("a"), unique("b"), unique("c"));
-    create_job(&a, &[&thing], json!({}));
-    create_job(&b, &[&thing], json!({}));
-    dev.update(&b, "IN_PROGRESS").ok();
     let w = Watcher::new(&thing);
+    create_job(&a, &[&thing], json!({}));
+    expect_created_alone(&w, &a);
+    create_job(&b, &[&thing], json!({}));
+    expect_notify(&w, &[], &[&a, &b]);
+    // An update can make another execution the head without changing the pending set.
+    dev.update(&b, "IN_PROGRESS").ok();
+    expect_next(&w, Some((&b, "IN_PROGRESS")));
     create_job(&c, &[&thing], json!({}));
     expect_notify(&w, &[&b], &[&a, &c]);
     // b (in progress) stays the head even though a was queued first; rejecting b makes a
@@ -99,10 +109,12 @@ fn cancel_without_force_spares_in_progress_and_force_cancels_it() {
     let other = unique("other");
     let dev = Device::new(&thing);
     let j = unique("j");
-    create_job(&j, &[&thing, &other], json!({}));
-    dev.call("start-next", json!({})).ok();
     let w = Watcher::new(&thing);
     let wo = Watcher::new(&other);
+    create_job(&j, &[&thing, &other], json!({}));
+    expect_created_alone(&w, &j);
+    expect_created_alone(&wo, &j);
+    dev.call("start-next", json!({})).ok();
 
     service().cancel_job(&j, CancelInfo::default()).unwrap();
     expect_notify(&wo, &[], &[]);
@@ -131,9 +143,11 @@ fn cancel_without_force_spares_in_progress_and_force_cancels_it() {
 fn execution_cancel_and_delete_notify() {
     let thing = unique("exec");
     let (a, b) = (unique("a"), unique("b"));
-    create_job(&a, &[&thing], json!({}));
-    create_job(&b, &[&thing], json!({}));
     let w = Watcher::new(&thing);
+    create_job(&a, &[&thing], json!({}));
+    expect_created_alone(&w, &a);
+    create_job(&b, &[&thing], json!({}));
+    expect_notify(&w, &[], &[&a, &b]);
     let svc = service();
     assert_eq!(
         svc.cancel_execution(&a, &thing, false, Some(7), None)
@@ -172,8 +186,9 @@ fn execution_cancel_and_delete_notify() {
 fn deleting_a_job_with_pending_executions_notifies() {
     let thing = unique("del");
     let j = unique("j");
-    create_job(&j, &[&thing], json!({}));
     let w = Watcher::new(&thing);
+    create_job(&j, &[&thing], json!({}));
+    expect_created_alone(&w, &j);
     service().delete_job(&j, true).unwrap();
     expect_notify(&w, &[], &[]);
     expect_next(&w, None);
@@ -182,24 +197,30 @@ fn deleting_a_job_with_pending_executions_notifies() {
 #[test]
 fn notify_lists_at_most_ten() {
     let thing = unique("ten");
-    let ids: Vec<String> = (0..12).map(|_| unique("j")).collect();
-    for id in &ids {
-        create_job(id, &[&thing], json!({}));
-    }
     let w = Watcher::new(&thing);
-    let extra = unique("j");
-    create_job(&extra, &[&thing], json!({}));
-    let expected: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
-    expect_notify(&w, &[], &expected);
+    let ids: Vec<String> = (0..12).map(|_| unique("j")).collect();
+    for (n, id) in ids.iter().enumerate() {
+        create_job(id, &[&thing], json!({}));
+        let listed: Vec<&str> = ids
+            .iter()
+            .take((n + 1).min(10))
+            .map(String::as_str)
+            .collect();
+        expect_notify(&w, &[], &listed);
+        if n == 0 {
+            expect_next(&w, Some((id, "QUEUED")));
+        }
+    }
 }
 
 #[test]
 fn step_timer_times_out_the_execution() {
     let thing = unique("step");
     let j = unique("j");
-    create_job(&j, &[&thing], json!({}));
-    let dev = Device::new(&thing);
     let w = Watcher::new(&thing);
+    create_job(&j, &[&thing], json!({}));
+    expect_created_alone(&w, &j);
+    let dev = Device::new(&thing);
     let started = Instant::now();
     let r = dev.call("start-next", json!({ "stepTimeoutInMinutes": 1 }));
     let secs = r.ok()["execution"]["approximateSecondsBeforeTimedOut"]
@@ -285,9 +306,10 @@ fn in_progress_timer_times_out_the_execution() {
     let j = unique("j");
     let mut req = CreateJobRequest::new(&j, &[&thing], json!({}));
     req.in_progress_timeout_minutes = Some(1);
-    service().create_job(&req).unwrap();
-    let dev = Device::new(&thing);
     let w = Watcher::new(&thing);
+    service().create_job(&req).unwrap();
+    expect_created_alone(&w, &j);
+    let dev = Device::new(&thing);
     let started = Instant::now();
     let r = dev.call(&format!("{j}/update"), json!({ "status": "IN_PROGRESS" }));
     assert!(r.accepted);
