@@ -9,6 +9,9 @@ use std::borrow::Cow;
 pub struct ReplyHead {
     pub client_token: Option<String>,
     pub code: Option<String>,
+    /// True when a `clientToken` is present but not a string: such a reply belongs to no
+    /// operation (it must not be taken for a tokenless one).
+    pub token_unreadable: bool,
 }
 
 #[derive(Deserialize)]
@@ -20,7 +23,8 @@ struct Strict<'a> {
 }
 
 /// Reads a reply. `None` when the payload is not a JSON object (such a reply can't be matched
-/// and is dropped). A `clientToken` or `code` of the wrong type counts as absent.
+/// and is dropped). A `code` of the wrong type counts as absent; a `clientToken` of the wrong
+/// type sets `token_unreadable`.
 pub fn parse(payload: &[u8]) -> Option<ReplyHead> {
     // serde reads a struct from an array too (`["token","code"]`): insist on an object.
     if payload.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
@@ -30,14 +34,17 @@ pub fn parse(payload: &[u8]) -> Option<ReplyHead> {
         return Some(ReplyHead {
             client_token: head.client_token.map(Cow::into_owned),
             code: head.code.map(Cow::into_owned),
+            token_unreadable: false,
         });
     }
     // Slow path for odd but valid documents (wrong field types, duplicate keys).
     let value: serde_json::Value = serde_json::from_slice(payload).ok()?;
     let object = value.as_object()?;
     let field = |name: &str| object.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+    let client_token = field("clientToken");
     Some(ReplyHead {
-        client_token: field("clientToken"),
+        token_unreadable: client_token.is_none() && object.contains_key("clientToken"),
+        client_token,
         code: field("code"),
     })
 }
@@ -65,7 +72,10 @@ mod tests {
     fn wrong_types_count_as_absent() {
         let head = parse(br#"{"clientToken":12,"code":"InvalidJson"}"#).unwrap();
         assert_eq!(head.client_token, None);
+        assert!(head.token_unreadable);
         assert_eq!(head.code.as_deref(), Some("InvalidJson"));
+        let head = parse(br#"{"code":"InvalidJson"}"#).unwrap();
+        assert!(!head.token_unreadable);
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub const MAX_THING_NAME: usize = 128;
 pub const MAX_JOB_ID: usize = 64;
 pub const MAX_CLIENT_TOKEN: usize = 64;
 pub const MAX_STATUS_DETAILS: usize = 32768;
+pub const MAX_DETAIL_KEY: usize = 128;
+pub const MAX_DETAIL_VALUE: usize = 1024;
 pub const MAX_STEP_TIMEOUT: i32 = 10080;
 /// The job ID that names "the next pending execution" (describe only).
 pub const NEXT_JOB: &str = "$next";
@@ -60,8 +62,10 @@ pub fn execution_number(number: i32) -> Result<(), JobsError> {
     (number >= -1).then_some(()).ok_or(JobsError::BadParameter)
 }
 
-/// Status details: 1 to 32768 bytes holding one JSON object whose values are all strings.
-/// Returns the text trimmed of surrounding white space, ready to be placed in a request.
+/// Status details: 1 to 32768 bytes holding one JSON object whose keys are 1 to 128
+/// characters of `[a-zA-Z0-9:_-]` and whose values are strings of 1 to 1024 characters with no
+/// control characters (the service's rules). Returns the text trimmed of surrounding white
+/// space, ready to be placed in a request.
 pub fn status_details(text: &str) -> Result<&str, JobsError> {
     if text.is_empty() || text.len() > MAX_STATUS_DETAILS {
         return Err(JobsError::BadParameter);
@@ -69,7 +73,19 @@ pub fn status_details(text: &str) -> Result<&str, JobsError> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|_| JobsError::BadParameter)?;
     let object = value.as_object().ok_or(JobsError::BadParameter)?;
-    if object.values().all(serde_json::Value::is_string) {
+    let key_ok = |k: &str| {
+        (1..=MAX_DETAIL_KEY).contains(&k.len())
+            && all_bytes(k, |b| {
+                b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-')
+            })
+    };
+    let value_ok = |v: &serde_json::Value| {
+        v.as_str().is_some_and(|v| {
+            let chars = v.chars().count();
+            (1..=MAX_DETAIL_VALUE).contains(&chars) && !v.chars().any(char::is_control)
+        })
+    };
+    if object.iter().all(|(k, v)| key_ok(k) && value_ok(v)) {
         Ok(text.trim())
     } else {
         Err(JobsError::BadParameter)
@@ -135,10 +151,20 @@ mod tests {
             "{\"a\":\"b\"",
             "{\"a\":\"b\"} x",
             "{\"a\":{\"b\":\"c\"}}",
+            "{\"a\":\"\"}",
+            "{\"\":\"v\"}",
+            "{\"a b\":\"v\"}",
+            "{\"a\":\"line\\nbreak\"}",
         ] {
             assert_eq!(status_details(bad), Err(JobsError::BadParameter), "{bad:?}");
         }
         let big = format!("{{\"k\":\"{}\"}}", "v".repeat(MAX_STATUS_DETAILS));
         assert!(status_details(&big).is_err());
+        let long_value = format!("{{\"k\":\"{}\"}}", "é".repeat(MAX_DETAIL_VALUE));
+        assert!(status_details(&long_value).is_ok());
+        let too_long = format!("{{\"k\":\"{}\"}}", "v".repeat(MAX_DETAIL_VALUE + 1));
+        assert!(status_details(&too_long).is_err());
+        let long_key = format!("{{\"{}\":\"v\"}}", "k".repeat(MAX_DETAIL_KEY + 1));
+        assert!(status_details(&long_key).is_err());
     }
 }

@@ -292,8 +292,10 @@ impl Engine {
             let mut ops = self.ops.lock();
             let id = match (&head.client_token, verdict) {
                 (Some(t), _) => ops.find_by_token(t, thing, operation, job_id),
-                (None, Verdict::Rejected) => ops.find_oldest(thing, operation, job_id),
-                (None, Verdict::Accepted) => None,
+                (None, Verdict::Rejected) if !head.token_unreadable => {
+                    ops.find_oldest(thing, operation, job_id)
+                }
+                (None, _) => None,
             };
             id.and_then(|id| ops.remove(id).map(|p| (id, p)))
         };
@@ -425,8 +427,9 @@ impl Engine {
     }
 
     /// `AwsIotJobs_RemovePersistentSubscriptions`: drops the kept reply subscriptions of
-    /// `thing` for `operations` (and lingering ones); those still in use go when their last
-    /// operation completes. Blocks until the unsubscribes are acknowledged.
+    /// `thing` for `operations` (and lingering ones). One still in use loses its persistent
+    /// mark and, after its last operation, lingers like any unused subscription (bounded by
+    /// `linger_max` and `linger_idle`). Blocks until the unsubscribes are acknowledged.
     pub fn remove_persistent_subscriptions(
         &self,
         thing: &str,

@@ -62,6 +62,18 @@ pub enum Acquire {
 #[derive(Default)]
 pub struct SubTable {
     entries: HashMap<ReplyKey, SubEntry>,
+    /// How many entries have `idle_since` set (kept so that `lingering` is O(1)).
+    idle: usize,
+}
+
+/// Sets an entry's idle mark, keeping the table's count of idle entries.
+fn set_idle(count: &mut usize, entry: &mut SubEntry, since: Option<Instant>) {
+    match (entry.idle_since.is_some(), since.is_some()) {
+        (false, true) => *count += 1,
+        (true, false) => *count -= 1,
+        _ => {}
+    }
+    entry.idle_since = since;
 }
 
 impl SubTable {
@@ -71,7 +83,7 @@ impl SubTable {
                 e.state = SubState::Active;
                 e.refs += 1;
                 e.persistent |= keep;
-                e.idle_since = None;
+                set_idle(&mut self.idle, e, None);
                 Acquire::Ready
             }
             Some(_) => Acquire::Wait,
@@ -93,7 +105,7 @@ impl SubTable {
     /// Records the result of the subscribe a `MustSubscribe` asked for.
     pub fn subscribed(&mut self, key: &ReplyKey, ok: bool, keep: bool) {
         if !ok {
-            self.entries.remove(key);
+            self.unsubscribed(key);
             return;
         }
         if let Some(e) = self.entries.get_mut(key) {
@@ -108,7 +120,7 @@ impl SubTable {
         if let Some(e) = self.entries.get_mut(key) {
             e.refs = e.refs.saturating_sub(1);
             if e.refs == 0 && !e.persistent && e.state == SubState::Active {
-                e.idle_since = Some(now);
+                set_idle(&mut self.idle, e, Some(now));
             }
         }
     }
@@ -170,12 +182,14 @@ impl SubTable {
     fn mark(&mut self, key: &ReplyKey, state: SubState) {
         if let Some(e) = self.entries.get_mut(key) {
             e.state = state;
-            e.idle_since = None;
+            set_idle(&mut self.idle, e, None);
         }
     }
 
     pub fn unsubscribed(&mut self, key: &ReplyKey) {
-        self.entries.remove(key);
+        if let Some(mut e) = self.entries.remove(key) {
+            set_idle(&mut self.idle, &mut e, None);
+        }
     }
 
     #[cfg(test)]
@@ -184,10 +198,14 @@ impl SubTable {
     }
 
     pub fn lingering(&self) -> usize {
-        self.entries
-            .values()
-            .filter(|e| e.idle_since.is_some())
-            .count()
+        debug_assert_eq!(
+            self.idle,
+            self.entries
+                .values()
+                .filter(|e| e.idle_since.is_some())
+                .count()
+        );
+        self.idle
     }
 
     pub fn len(&self) -> usize {
@@ -201,6 +219,7 @@ impl SubTable {
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.idle = 0;
     }
 }
 
