@@ -304,3 +304,22 @@ fn replies_reach_only_the_requester_without_a_subscription() {
         "the spy saw a reply meant for another client"
     );
 }
+
+#[test]
+fn a_subscribed_requester_gets_each_reply_once() {
+    let (_, ids) = setup(1);
+    let thing = service().list_executions_for_job(&ids[0], None).unwrap()[0]
+        .thing_name
+        .clone();
+    let dev = Device::on(&broker_uri(), &thing, true);
+    dev.client.subscribe("fence/#");
+    let topic = dev.topic("get");
+    dev.client.publish(&topic, "{}");
+    assert!(dev.wait_reply(&topic).expect("reply").accepted);
+    dev.client.publish("fence/2", "x");
+    let (next, _) = dev
+        .client
+        .next_matching(WAIT, |_| true)
+        .expect("fence arrives");
+    assert_eq!(next, "fence/2", "the reply was delivered twice");
+}
