@@ -2,7 +2,7 @@
 //! the control plane of the `iot` service (jobs and job executions, what
 //! `aws iot ... --endpoint-url` and `boto3.client("iot")` call) and the
 //! `iot-jobs-data` data plane (what a device calls instead of MQTT). Both are
-//! axum routers over one shared [`JobsService`]; requests are never signed-
+//! axum routers over one shared [`JobsService`]; signatures are never
 //! checked, bodies are parsed by hand so malformed input is an AWS-shaped
 //! `InvalidRequestException`, unknown routes answer
 //! `UnknownOperationException`, and every answer carries an
