@@ -1,0 +1,48 @@
+/* v4 defect: client tokens of 63 and 64 characters passed validation but their replies never
+ * matched. Now they are sent whole and their replies complete the operation, Sync and
+ * Async. */
+
+#include <string.h>
+
+#include "fake_broker.h"
+#include "test_support.h"
+
+int main(void)
+{
+    ts_init();
+    fb_broker_t *b = fb_create(false, FB_THREADED);
+    ts_recorder_t rec;
+    ts_recorder_init(&rec);
+    AwsIotJobsCallbackInfo_t callback = ts_recorder_info(&rec);
+    AwsIotJobsUpdateInfo_t update = ts_update(AWS_IOT_JOB_STATE_IN_PROGRESS);
+    fb_add_job(b, "T1", "job1", NULL);
+    size_t expected = 0;
+
+    for (size_t length = 62; length <= 64; length++) {
+        char token[65];
+        memset(token, 'k', length);
+        token[0] = (char)('0' + (length % 10));
+        token[length] = '\0';
+        AwsIotJobsRequestInfo_t request = ts_request(fb_connection(b), "T1", "job1", token);
+        for (int op = 0; op < TS_OP_COUNT; op++) {
+            ts_context("%s, token of %zu", TS_OP_NAMES[op], length);
+            AwsIotJobsResponse_t response;
+            CHECK_EQ(ts_sync((ts_op_t)op, &request, &update, 0, TS_SOON_MS, &response),
+                     AWS_IOT_JOBS_SUCCESS);
+            char *echoed = fb_token_of(response.pJobsResponse);
+            CHECK_STR(echoed, token);
+            free(echoed);
+            free((void *)response.pJobsResponse);
+
+            AwsIotJobsOperation_t handle = NULL;
+            CHECK_EQ(ts_async((ts_op_t)op, &request, &update, 0, &callback, &handle),
+                     AWS_IOT_JOBS_STATUS_PENDING);
+            CHECK(ts_recorder_wait(&rec, ++expected, TS_SOON_MS));
+            CHECK_EQ(ts_recorder_find(&rec, handle)->result, AWS_IOT_JOBS_SUCCESS);
+        }
+    }
+    AwsIotJobs_Cleanup();
+    fb_destroy(b);
+    ts_recorder_destroy(&rec);
+    return 0;
+}
