@@ -10,6 +10,7 @@
 //! function-pointer transport (which lives in the FFI layer, since calling C is `unsafe`).
 
 pub mod loopback;
+pub mod paho;
 pub mod responder;
 pub mod router;
 
