@@ -793,6 +793,21 @@ void fb_destroy(fb_broker_t *b)
     free(b);
 }
 
+void fb_fixture_start(fb_fixture_t *f, bool awsIotMqttMode, fb_delivery_t delivery)
+{
+    ts_init();
+    f->b = fb_create(awsIotMqttMode, delivery);
+    ts_recorder_init(&f->rec);
+    f->callback = ts_recorder_info(&f->rec);
+}
+
+void fb_fixture_stop(fb_fixture_t *f)
+{
+    AwsIotJobs_Cleanup();
+    fb_destroy(f->b);
+    ts_recorder_destroy(&f->rec);
+}
+
 IotMqttConnection_t fb_connection(fb_broker_t *b)
 {
     return b->connection;

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "awsiotjobs.h"
+#include "test_support.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -71,6 +72,16 @@ void fb_destroy(fb_broker_t *b);
 IotMqttConnection_t fb_connection(fb_broker_t *b);
 /* The receive thread (FB_THREADED only). */
 pthread_t fb_receive_thread(fb_broker_t *b);
+
+/* The usual start of a test: Init, a broker, and a recorder with its callback info. */
+typedef struct fb_fixture {
+    fb_broker_t *b;
+    ts_recorder_t rec;
+    AwsIotJobsCallbackInfo_t callback;
+} fb_fixture_t;
+void fb_fixture_start(fb_fixture_t *f, bool awsIotMqttMode, fb_delivery_t delivery);
+/* Cleanup, then the broker and the recorder go. */
+void fb_fixture_stop(fb_fixture_t *f);
 
 /* ----- The Jobs service's state ----- */
 

@@ -7,12 +7,11 @@
 
 int main(void)
 {
-    ts_init();
-    fb_broker_t *b = fb_create(false, FB_THREADED);
+    fb_fixture_t fx;
+    fb_fixture_start(&fx, false, FB_THREADED);
+    fb_broker_t *b = fx.b;
     CHECK_EQ(AwsIotJobs_SetResponseTimeout(150), AWS_IOT_JOBS_SUCCESS);
-    ts_recorder_t rec;
-    ts_recorder_init(&rec);
-    AwsIotJobsCallbackInfo_t callback = ts_recorder_info(&rec);
+    AwsIotJobsCallbackInfo_t callback = fx.callback;
     AwsIotJobsUpdateInfo_t update = ts_update(AWS_IOT_JOB_STATE_IN_PROGRESS);
     fb_script_t hold = {0};
     hold.hold = true;
@@ -25,10 +24,10 @@ int main(void)
         CHECK_EQ(ts_async((ts_op_t)op, &request, &update, 0, &callback, &handles[op]),
                  AWS_IOT_JOBS_STATUS_PENDING);
     }
-    CHECK(ts_recorder_wait(&rec, TS_OP_COUNT, 150 + 5000));
+    CHECK(ts_recorder_wait(&fx.rec, TS_OP_COUNT, 150 + 5000));
     CHECK(ts_now_ms() - start >= 140);
     for (int op = 0; op < TS_OP_COUNT; op++) {
-        const ts_event_t *e = ts_recorder_find(&rec, handles[op]);
+        const ts_event_t *e = ts_recorder_find(&fx.rec, handles[op]);
         CHECK(e != NULL);
         CHECK_EQ(e->callbackType, (AwsIotJobsCallbackType_t)op);
         CHECK_EQ(e->result, AWS_IOT_JOBS_TIMEOUT);
@@ -38,11 +37,10 @@ int main(void)
     /* The late replies complete nothing: no second callback. */
     CHECK_EQ(fb_release_held(b, 0), TS_OP_COUNT);
     CHECK(fb_drain(b, TS_SOON_MS));
-    CHECK(!ts_recorder_wait(&rec, TS_OP_COUNT + 1, 300));
+    CHECK(!ts_recorder_wait(&fx.rec, TS_OP_COUNT + 1, 300));
 
     AwsIotJobs_Cleanup();
-    CHECK_EQ(ts_recorder_count(&rec), TS_OP_COUNT);
-    fb_destroy(b);
-    ts_recorder_destroy(&rec);
+    CHECK_EQ(ts_recorder_count(&fx.rec), TS_OP_COUNT);
+    fb_fixture_stop(&fx);
     return 0;
 }

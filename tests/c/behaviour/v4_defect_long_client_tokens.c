@@ -9,11 +9,10 @@
 
 int main(void)
 {
-    ts_init();
-    fb_broker_t *b = fb_create(false, FB_THREADED);
-    ts_recorder_t rec;
-    ts_recorder_init(&rec);
-    AwsIotJobsCallbackInfo_t callback = ts_recorder_info(&rec);
+    fb_fixture_t fx;
+    fb_fixture_start(&fx, false, FB_THREADED);
+    fb_broker_t *b = fx.b;
+    AwsIotJobsCallbackInfo_t callback = fx.callback;
     AwsIotJobsUpdateInfo_t update = ts_update(AWS_IOT_JOB_STATE_IN_PROGRESS);
     fb_add_job(b, "T1", "job1", NULL);
     size_t expected = 0;
@@ -37,12 +36,10 @@ int main(void)
             AwsIotJobsOperation_t handle = NULL;
             CHECK_EQ(ts_async((ts_op_t)op, &request, &update, 0, &callback, &handle),
                      AWS_IOT_JOBS_STATUS_PENDING);
-            CHECK(ts_recorder_wait(&rec, ++expected, TS_SOON_MS));
-            CHECK_EQ(ts_recorder_find(&rec, handle)->result, AWS_IOT_JOBS_SUCCESS);
+            CHECK(ts_recorder_wait(&fx.rec, ++expected, TS_SOON_MS));
+            CHECK_EQ(ts_recorder_find(&fx.rec, handle)->result, AWS_IOT_JOBS_SUCCESS);
         }
     }
-    AwsIotJobs_Cleanup();
-    fb_destroy(b);
-    ts_recorder_destroy(&rec);
+    fb_fixture_stop(&fx);
     return 0;
 }

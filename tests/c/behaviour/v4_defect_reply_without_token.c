@@ -9,11 +9,10 @@
 
 int main(void)
 {
-    ts_init();
-    fb_broker_t *b = fb_create(false, FB_THREADED);
-    ts_recorder_t rec;
-    ts_recorder_init(&rec);
-    AwsIotJobsCallbackInfo_t callback = ts_recorder_info(&rec);
+    fb_fixture_t fx;
+    fb_fixture_start(&fx, false, FB_THREADED);
+    fb_broker_t *b = fx.b;
+    AwsIotJobsCallbackInfo_t callback = fx.callback;
     AwsIotJobsUpdateInfo_t update = ts_update(AWS_IOT_JOB_STATE_IN_PROGRESS);
     AwsIotJobsRequestInfo_t request = ts_request(fb_connection(b), "T1", "job1", "tok");
     fb_script_t invalid_json = {0};
@@ -43,9 +42,9 @@ int main(void)
     fb_push_script(b, invalid_json);
     CHECK_EQ(AwsIotJobs_GetPendingAsync(&request, 0, &callback, &newer),
              AWS_IOT_JOBS_STATUS_PENDING);
-    CHECK(ts_recorder_wait(&rec, 2, TS_SOON_MS));
-    CHECK_EQ(ts_recorder_find(&rec, older)->result, AWS_IOT_JOBS_INVALID_JSON);
-    CHECK_EQ(ts_recorder_find(&rec, newer)->result, AWS_IOT_JOBS_TIMEOUT);
+    CHECK(ts_recorder_wait(&fx.rec, 2, TS_SOON_MS));
+    CHECK_EQ(ts_recorder_find(&fx.rec, older)->result, AWS_IOT_JOBS_INVALID_JSON);
+    CHECK_EQ(ts_recorder_find(&fx.rec, newer)->result, AWS_IOT_JOBS_TIMEOUT);
 
     /* An accepted reply without a token completes nothing. */
     ts_context("accepted without token");
@@ -55,11 +54,9 @@ int main(void)
     AwsIotJobsOperation_t lone = NULL;
     CHECK_EQ(AwsIotJobs_GetPendingAsync(&request, 0, &callback, &lone),
              AWS_IOT_JOBS_STATUS_PENDING);
-    CHECK(ts_recorder_wait(&rec, 3, TS_SOON_MS));
-    CHECK_EQ(ts_recorder_find(&rec, lone)->result, AWS_IOT_JOBS_TIMEOUT);
+    CHECK(ts_recorder_wait(&fx.rec, 3, TS_SOON_MS));
+    CHECK_EQ(ts_recorder_find(&fx.rec, lone)->result, AWS_IOT_JOBS_TIMEOUT);
 
-    AwsIotJobs_Cleanup();
-    fb_destroy(b);
-    ts_recorder_destroy(&rec);
+    fb_fixture_stop(&fx);
     return 0;
 }

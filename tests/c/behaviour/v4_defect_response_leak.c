@@ -10,11 +10,10 @@
 
 int main(void)
 {
-    ts_init();
-    fb_broker_t *b = fb_create(false, FB_THREADED);
-    ts_recorder_t rec;
-    ts_recorder_init(&rec);
-    AwsIotJobsCallbackInfo_t callback = ts_recorder_info(&rec);
+    fb_fixture_t fx;
+    fb_fixture_start(&fx, false, FB_THREADED);
+    fb_broker_t *b = fx.b;
+    AwsIotJobsCallbackInfo_t callback = fx.callback;
     AwsIotJobsRequestInfo_t request = ts_request(fb_connection(b), "T1", "job1", NULL);
     request.mallocResponse = ts_counting_malloc;
     AwsIotJobsUpdateInfo_t update = ts_update(AWS_IOT_JOB_STATE_IN_PROGRESS);
@@ -48,14 +47,12 @@ int main(void)
         CHECK_EQ(ts_async(op, &request, &update, 0, &callback, NULL),
                  AWS_IOT_JOBS_STATUS_PENDING);
     }
-    CHECK(ts_recorder_wait(&rec, ROUNDS, TS_SOON_MS));
+    CHECK(ts_recorder_wait(&fx.rec, ROUNDS, TS_SOON_MS));
     for (size_t i = 0; i < ROUNDS; i++) {
-        CHECK_EQ(rec.events[i].result,
+        CHECK_EQ(fx.rec.events[i].result,
                  i % 2 ? AWS_IOT_JOBS_INVALID_TOPIC : AWS_IOT_JOBS_BAD_RESPONSE);
     }
     CHECK_EQ(ts_counting_malloc_calls(), handed_back);
-    AwsIotJobs_Cleanup();
-    fb_destroy(b);
-    ts_recorder_destroy(&rec);
+    fb_fixture_stop(&fx);
     return 0;
 }

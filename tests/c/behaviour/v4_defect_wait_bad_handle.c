@@ -10,11 +10,10 @@
 
 int main(void)
 {
-    ts_init();
-    fb_broker_t *b = fb_create(false, FB_THREADED);
-    ts_recorder_t rec;
-    ts_recorder_init(&rec);
-    AwsIotJobsCallbackInfo_t callback = ts_recorder_info(&rec);
+    fb_fixture_t fx;
+    fb_fixture_start(&fx, false, FB_THREADED);
+    fb_broker_t *b = fx.b;
+    AwsIotJobsCallbackInfo_t callback = fx.callback;
     AwsIotJobsRequestInfo_t request = ts_request(fb_connection(b), "T1", NULL, NULL);
     AwsIotJobsResponse_t response = AWS_IOT_JOBS_RESPONSE_INITIALIZER;
     int local = 0;
@@ -33,8 +32,8 @@ int main(void)
     CHECK_EQ(AwsIotJobs_GetPendingAsync(&request, 0, &callback, &handle),
              AWS_IOT_JOBS_STATUS_PENDING);
     CHECK_EQ(AwsIotJobs_Wait(handle, 10, &response), AWS_IOT_JOBS_BAD_PARAMETER);
-    CHECK(ts_recorder_wait(&rec, 1, TS_SOON_MS));
-    CHECK(ts_recorder_find(&rec, handle) != NULL);
+    CHECK(ts_recorder_wait(&fx.rec, 1, TS_SOON_MS));
+    CHECK(ts_recorder_find(&fx.rec, handle) != NULL);
     CHECK_EQ(AwsIotJobs_Wait(handle, 10, &response), AWS_IOT_JOBS_BAD_PARAMETER);
 
     /* A NULL response pointer is refused before the handle is looked at. */
@@ -82,9 +81,7 @@ int main(void)
     CHECK_EQ(AwsIotJobs_Wait(older, 10, &response), AWS_IOT_JOBS_BAD_PARAMETER);
     CHECK_EQ(AwsIotJobs_Wait(old, 10, &response), AWS_IOT_JOBS_BAD_PARAMETER);
 
-    CHECK_EQ(ts_recorder_count(&rec), 1);
-    AwsIotJobs_Cleanup();
-    fb_destroy(b);
-    ts_recorder_destroy(&rec);
+    CHECK_EQ(ts_recorder_count(&fx.rec), 1);
+    fb_fixture_stop(&fx);
     return 0;
 }
