@@ -104,7 +104,9 @@ AwsIotJobsError_t AwsIotJobs_UpdateSync(const AwsIotJobsRequestInfo_t *pRequestI
  * result: a handle can be waited for once. On a reply (success or a service rejection code),
  * `pJobsResponse` receives a buffer from `mallocResponse` that the caller frees; otherwise it
  * is set to NULL and 0. A handle that is not a pending waitable operation (a callback
- * operation's, a stale, foreign or already-waited one) is `AWS_IOT_JOBS_BAD_PARAMETER`.
+ * operation's, a stale, foreign or already-waited one) is `AWS_IOT_JOBS_BAD_PARAMETER`. The
+ * one call that does not consume the handle is one with a NULL `pJobsResponse`: it returns
+ * `AWS_IOT_JOBS_BAD_PARAMETER` and the operation can still be waited for.
  */
 AwsIotJobsError_t AwsIotJobs_Wait(AwsIotJobsOperation_t operation,
                                   uint32_t timeoutMs,
@@ -122,7 +124,8 @@ AwsIotJobsError_t AwsIotJobs_RemovePersistentSubscriptions(const AwsIotJobsReque
  * Adds, replaces or removes a notify-pending callback of a thing. `oldFunction` NULL adds
  * `function` (at most `AwsIotJobs_SetNotifyCallbackLimit` per thing, default 4, else
  * `AWS_IOT_JOBS_NO_MEMORY`); `oldFunction` set replaces it with `function`, or removes it when
- * `function` is NULL. `flags` is reserved. Subscribes to the notify topic for the first
+ * `function` is NULL; an `oldFunction` that is not registered for this thing is
+ * `AWS_IOT_JOBS_BAD_PARAMETER`. `flags` is reserved. Subscribes to the notify topic for the first
  * callback and unsubscribes after the last.
  */
 AwsIotJobsError_t AwsIotJobs_SetNotifyPendingCallback(IotMqttConnection_t mqttConnection,

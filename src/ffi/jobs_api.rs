@@ -433,7 +433,9 @@ pub unsafe extern "C" fn AwsIotJobs_UpdateSync(
 /// result: a handle can be waited for once. On a reply (success or a service rejection code),
 /// `pJobsResponse` receives a buffer from `mallocResponse` that the caller frees; otherwise it
 /// is set to NULL and 0. A handle that is not a pending waitable operation (a callback
-/// operation's, a stale, foreign or already-waited one) is `AWS_IOT_JOBS_BAD_PARAMETER`.
+/// operation's, a stale, foreign or already-waited one) is `AWS_IOT_JOBS_BAD_PARAMETER`. The
+/// one call that does not consume the handle is one with a NULL `pJobsResponse`: it returns
+/// `AWS_IOT_JOBS_BAD_PARAMETER` and the operation can still be waited for.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_Wait(
     operation: AwsIotJobsOperation_t,

@@ -42,7 +42,8 @@ unsafe fn set(
 /// Adds, replaces or removes a notify-pending callback of a thing. `oldFunction` NULL adds
 /// `function` (at most `AwsIotJobs_SetNotifyCallbackLimit` per thing, default 4, else
 /// `AWS_IOT_JOBS_NO_MEMORY`); `oldFunction` set replaces it with `function`, or removes it when
-/// `function` is NULL. `flags` is reserved. Subscribes to the notify topic for the first
+/// `function` is NULL; an `oldFunction` that is not registered for this thing is
+/// `AWS_IOT_JOBS_BAD_PARAMETER`. `flags` is reserved. Subscribes to the notify topic for the first
 /// callback and unsubscribes after the last.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_SetNotifyPendingCallback(
