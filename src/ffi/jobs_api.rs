@@ -54,6 +54,28 @@ enum Mode {
     },
 }
 
+impl Mode {
+    fn run_async(
+        flags: u32,
+        callback: *const AwsIotJobsCallbackInfo_t,
+        out: *mut AwsIotJobsOperation_t,
+    ) -> Mode {
+        Mode::Async {
+            flags,
+            callback,
+            out,
+        }
+    }
+
+    fn run_sync(flags: u32, timeout_ms: u32, response: *mut AwsIotJobsResponse_t) -> Mode {
+        Mode::Sync {
+            flags,
+            timeout_ms,
+            response,
+        }
+    }
+}
+
 type MallocFn = unsafe extern "C" fn(usize) -> *mut c_void;
 
 /// The shared body of every operation.
@@ -168,6 +190,22 @@ fn submit(
     engine.submit(submission, completion)
 }
 
+/// `run` inside the panic boundary, as a C result code.
+///
+/// # Safety
+/// As `run`.
+unsafe fn entry<'a>(
+    operation: Operation,
+    info: *const AwsIotJobsRequestInfo_t,
+    mode: Mode,
+    request: impl FnOnce(&RequestView<'a>) -> Result<Request<'a>, JobsError>,
+) -> AwsIotJobsError_t {
+    // SAFETY: forwarded contract.
+    guard(PANIC, || {
+        code(unsafe { run(operation, info, mode, request) })
+    })
+}
+
 /// Waits for a waitable operation and hands its reply to the caller.
 ///
 /// # Safety
@@ -218,19 +256,13 @@ pub unsafe extern "C" fn AwsIotJobs_GetPendingAsync(
     pCallbackInfo: *const AwsIotJobsCallbackInfo_t,
     pGetPendingOperation: *mut AwsIotJobsOperation_t,
 ) -> AwsIotJobsError_t {
-    let mode = Mode::Async {
-        flags,
-        callback: pCallbackInfo,
-        out: pGetPendingOperation,
-    };
+    let mode = Mode::run_async(flags, pCallbackInfo, pGetPendingOperation);
     // SAFETY: the v4 pointer contract.
-    guard(PANIC, || {
-        code(unsafe {
-            run(Operation::GetPending, pRequestInfo, mode, |_| {
-                Ok(Request::GetPending)
-            })
+    unsafe {
+        entry(Operation::GetPending, pRequestInfo, mode, |_| {
+            Ok(Request::GetPending)
         })
-    })
+    }
 }
 
 /// Get-pending, blocking up to `timeoutMs`. The reply goes to `pJobsResponse`.
@@ -241,19 +273,13 @@ pub unsafe extern "C" fn AwsIotJobs_GetPendingSync(
     timeoutMs: u32,
     pJobsResponse: *mut AwsIotJobsResponse_t,
 ) -> AwsIotJobsError_t {
-    let mode = Mode::Sync {
-        flags,
-        timeout_ms: timeoutMs,
-        response: pJobsResponse,
-    };
+    let mode = Mode::run_sync(flags, timeoutMs, pJobsResponse);
     // SAFETY: the v4 pointer contract.
-    guard(PANIC, || {
-        code(unsafe {
-            run(Operation::GetPending, pRequestInfo, mode, |_| {
-                Ok(Request::GetPending)
-            })
+    unsafe {
+        entry(Operation::GetPending, pRequestInfo, mode, |_| {
+            Ok(Request::GetPending)
         })
-    })
+    }
 }
 
 /// Sends a start-next request with the status details and step timeout of `pUpdateInfo`.
@@ -265,19 +291,13 @@ pub unsafe extern "C" fn AwsIotJobs_StartNextAsync(
     pCallbackInfo: *const AwsIotJobsCallbackInfo_t,
     pStartNextOperation: *mut AwsIotJobsOperation_t,
 ) -> AwsIotJobsError_t {
-    let mode = Mode::Async {
-        flags,
-        callback: pCallbackInfo,
-        out: pStartNextOperation,
-    };
+    let mode = Mode::run_async(flags, pCallbackInfo, pStartNextOperation);
     // SAFETY: the v4 pointer contract; the update info outlives the call.
-    guard(PANIC, || {
-        code(unsafe {
-            run(Operation::StartNext, pRequestInfo, mode, |_| {
-                request_info::start_next(pUpdateInfo)
-            })
+    unsafe {
+        entry(Operation::StartNext, pRequestInfo, mode, |_| {
+            request_info::start_next(pUpdateInfo)
         })
-    })
+    }
 }
 
 /// Start-next, blocking up to `timeoutMs`.
@@ -289,19 +309,13 @@ pub unsafe extern "C" fn AwsIotJobs_StartNextSync(
     timeoutMs: u32,
     pJobsResponse: *mut AwsIotJobsResponse_t,
 ) -> AwsIotJobsError_t {
-    let mode = Mode::Sync {
-        flags,
-        timeout_ms: timeoutMs,
-        response: pJobsResponse,
-    };
-    // SAFETY: the v4 pointer contract.
-    guard(PANIC, || {
-        code(unsafe {
-            run(Operation::StartNext, pRequestInfo, mode, |_| {
-                request_info::start_next(pUpdateInfo)
-            })
+    let mode = Mode::run_sync(flags, timeoutMs, pJobsResponse);
+    // SAFETY: the v4 pointer contract; the update info outlives the call.
+    unsafe {
+        entry(Operation::StartNext, pRequestInfo, mode, |_| {
+            request_info::start_next(pUpdateInfo)
         })
-    })
+    }
 }
 
 fn describe<'a>(
@@ -327,19 +341,13 @@ pub unsafe extern "C" fn AwsIotJobs_DescribeAsync(
     pCallbackInfo: *const AwsIotJobsCallbackInfo_t,
     pDescribeOperation: *mut AwsIotJobsOperation_t,
 ) -> AwsIotJobsError_t {
-    let mode = Mode::Async {
-        flags,
-        callback: pCallbackInfo,
-        out: pDescribeOperation,
-    };
+    let mode = Mode::run_async(flags, pCallbackInfo, pDescribeOperation);
     // SAFETY: the v4 pointer contract.
-    guard(PANIC, || {
-        code(unsafe {
-            run(Operation::Describe, pRequestInfo, mode, |v| {
-                describe(v, executionNumber, includeJobDocument)
-            })
+    unsafe {
+        entry(Operation::Describe, pRequestInfo, mode, |v| {
+            describe(v, executionNumber, includeJobDocument)
         })
-    })
+    }
 }
 
 /// Describe, blocking up to `timeoutMs`.
@@ -352,19 +360,13 @@ pub unsafe extern "C" fn AwsIotJobs_DescribeSync(
     timeoutMs: u32,
     pJobsResponse: *mut AwsIotJobsResponse_t,
 ) -> AwsIotJobsError_t {
-    let mode = Mode::Sync {
-        flags,
-        timeout_ms: timeoutMs,
-        response: pJobsResponse,
-    };
+    let mode = Mode::run_sync(flags, timeoutMs, pJobsResponse);
     // SAFETY: the v4 pointer contract.
-    guard(PANIC, || {
-        code(unsafe {
-            run(Operation::Describe, pRequestInfo, mode, |v| {
-                describe(v, executionNumber, includeJobDocument)
-            })
+    unsafe {
+        entry(Operation::Describe, pRequestInfo, mode, |v| {
+            describe(v, executionNumber, includeJobDocument)
         })
-    })
+    }
 }
 
 /// The update request of a request info and an update info.
@@ -390,19 +392,13 @@ pub unsafe extern "C" fn AwsIotJobs_UpdateAsync(
     pCallbackInfo: *const AwsIotJobsCallbackInfo_t,
     pUpdateOperation: *mut AwsIotJobsOperation_t,
 ) -> AwsIotJobsError_t {
-    let mode = Mode::Async {
-        flags,
-        callback: pCallbackInfo,
-        out: pUpdateOperation,
-    };
+    let mode = Mode::run_async(flags, pCallbackInfo, pUpdateOperation);
     // SAFETY: the v4 pointer contract.
-    guard(PANIC, || {
-        code(unsafe {
-            run(Operation::Update, pRequestInfo, mode, |v| {
-                update(v, pUpdateInfo)
-            })
+    unsafe {
+        entry(Operation::Update, pRequestInfo, mode, |v| {
+            update(v, pUpdateInfo)
         })
-    })
+    }
 }
 
 /// Update, blocking up to `timeoutMs`.
@@ -414,19 +410,13 @@ pub unsafe extern "C" fn AwsIotJobs_UpdateSync(
     timeoutMs: u32,
     pJobsResponse: *mut AwsIotJobsResponse_t,
 ) -> AwsIotJobsError_t {
-    let mode = Mode::Sync {
-        flags,
-        timeout_ms: timeoutMs,
-        response: pJobsResponse,
-    };
+    let mode = Mode::run_sync(flags, timeoutMs, pJobsResponse);
     // SAFETY: the v4 pointer contract.
-    guard(PANIC, || {
-        code(unsafe {
-            run(Operation::Update, pRequestInfo, mode, |v| {
-                update(v, pUpdateInfo)
-            })
+    unsafe {
+        entry(Operation::Update, pRequestInfo, mode, |v| {
+            update(v, pUpdateInfo)
         })
-    })
+    }
 }
 
 /// Waits up to `timeoutMs` for a waitable operation and consumes its handle, whatever the
