@@ -21,4 +21,31 @@ typedef struct _networkConnection IotNetworkConnectionOpenssl_t;
 #define AWS_IOT_PASSWORD_ALPN_FOR_OPENSSL "\x04" "mqtt"
 #define IOT_NETWORK_INTERFACE_OPENSSL ( IotNetworkOpenssl_GetInterface() )
 
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * Prepares the network stack. Nothing to do here (Paho initialises OpenSSL on first use);
+ * always `IOT_NETWORK_SUCCESS`. Any thread.
+ */
+IotNetworkError_t IotNetworkOpenssl_Init(void);
+
+/**
+ * Releases the network stack. Nothing to do; connections stay usable until
+ * `IotMqtt_Disconnect`. Any thread.
+ */
+void IotNetworkOpenssl_Cleanup(void);
+
+/**
+ * The OpenSSL network interface to put in `IotMqttNetworkInfo_t.pNetworkInterface`. The
+ * pointer is to a static object that lives for the whole process; the caller must not modify
+ * or free it. Any thread.
+ */
+const IotNetworkInterface_t *IotNetworkOpenssl_GetInterface(void);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* IOT_NETWORK_OPENSSL_H_ */

@@ -8,7 +8,10 @@
 //! connection); `request_info` reads the C request structures with every v4 check; `callbacks`
 //! calls the application's C callbacks; `jobs_api` and `notify` are the sixteen `AwsIotJobs_*`
 //! functions; `strings` the fixed texts; `transport_c` the function-pointer transport through
-//! which firmware plugs in its own MQTT client; `settings` our run-time settings. The headers
+//! which firmware plugs in its own MQTT client; `settings` our run-time settings; `mqtt_api` the `IotMqtt_*` connection API over Paho (with
+//! `mqtt_args` reading its C arguments, `mqtt_connection` its connections and operations,
+//! `mqtt_serial` the per-connection threads), `network_openssl` and `sdk_init` the v4 set-up
+//! calls around it. The headers
 //! under `include/` are generated from these files by `build.rs`.
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 #![allow(clippy::missing_safety_doc)]
@@ -18,8 +21,14 @@ mod callbacks;
 mod handles;
 mod jobs_api;
 mod library;
+mod mqtt_api;
+mod mqtt_args;
+mod mqtt_connection;
+mod mqtt_serial;
+mod network_openssl;
 mod notify;
 mod request_info;
+mod sdk_init;
 mod settings;
 mod strings;
 mod transport_c;
