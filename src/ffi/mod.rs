@@ -8,11 +8,11 @@
 //! connection); `request_info` reads the C request structures with every v4 check; `callbacks`
 //! calls the application's C callbacks; `jobs_api` and `notify` are the sixteen `AwsIotJobs_*`
 //! functions; `strings` the fixed texts; `transport_c` the function-pointer transport through
-//! which firmware plugs in its own MQTT client; `settings` our run-time settings; `mqtt_api` the `IotMqtt_*` connection API over Paho (with
-//! `mqtt_args` reading its C arguments, `mqtt_connection` its connections and operations,
-//! `mqtt_serial` the per-connection threads), `network_openssl` and `sdk_init` the v4 set-up
-//! calls around it. The headers
-//! under `include/` are generated from these files by `build.rs`.
+//! which firmware plugs in its own MQTT client; `settings` our run-time settings; `mqtt_api`
+//! the `IotMqtt_*` connection API over Paho (with `mqtt_args` reading its C arguments,
+//! `mqtt_connection` its connections and operations, `mqtt_serial` the per-connection threads),
+//! `network_openssl` and `sdk_init` the v4 set-up calls around it. The headers under `include/`
+//! are generated from these files by `build.rs`.
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 #![allow(clippy::missing_safety_doc)]
 
