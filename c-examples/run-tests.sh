@@ -1,0 +1,30 @@
+#!/bin/sh
+# Builds the library and jobs-emulator with cargo, the examples with CMake, and runs each
+# example against its own emulator with ctest (about 10 s).
+#
+#   c-examples/run-tests.sh [extra cmake -D options...]
+#
+# Environment: PROFILE=release uses the release builds (default: debug); BUILD_DIR overrides
+# build/c-examples.
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+profile=${PROFILE:-debug}
+build_dir=${BUILD_DIR:-$root/build/c-examples}
+
+cd "$root"
+if [ "$profile" = release ]; then
+    cargo build --release --lib -p awsiotjobs
+    cargo build --release -p jobs-emulator
+else
+    cargo build --lib -p awsiotjobs
+    cargo build -p jobs-emulator
+fi
+
+cmake -S "$root/c-examples" -B "$build_dir" \
+    -DAWSIOTJOBS_PROFILE="$profile" \
+    -DAWSIOTJOBS_LIBRARY="$root/target/$profile/libawsiotjobs.a" \
+    -DAWSIOTJOBS_EMULATOR="$root/target/$profile/jobs-emulator" \
+    "$@"
+cmake --build "$build_dir" --parallel 2
+ctest --test-dir "$build_dir" --output-on-failure
