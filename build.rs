@@ -294,6 +294,16 @@ fn main() {
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-env-changed=AWSIOTJOBS_HEADERS");
 
+    // The shared library exports the public C API only (symbols/libawsiotjobs.map) and is
+    // versioned by its SONAME; the static library is filtered by scripts/hide-symbols.sh.
+    println!("cargo:rerun-if-changed=symbols/libawsiotjobs.map");
+    let map = root.join("symbols").join("libawsiotjobs.map");
+    println!(
+        "cargo:rustc-cdylib-link-arg=-Wl,--version-script={}",
+        map.display()
+    );
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libawsiotjobs.so.0");
+
     // A header dropped from the table must not linger in the generated tree.
     let _ = fs::remove_dir_all(&out);
     for header in HEADERS {

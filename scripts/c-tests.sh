@@ -1,5 +1,6 @@
 #!/bin/sh
-# Builds the static library, then builds and runs the C tests of tests/c with CMake and ctest.
+# Builds the static library and its shipped form (scripts/hide-symbols.sh), then builds and
+# runs the C tests of tests/c with CMake and ctest.
 #
 #   scripts/c-tests.sh [extra cmake -D options...]
 #
@@ -18,8 +19,11 @@ else
     cargo build --lib
 fi
 
+# The tests link the archive that ships: only the public API left global.
+"$root/scripts/hide-symbols.sh" "$profile" >/dev/null
+
 cmake -S "$root/tests/c" -B "$build_dir" \
-    -DAWSIOTJOBS_LIBRARY="$root/target/$profile/libawsiotjobs.a" \
+    -DAWSIOTJOBS_LIBRARY="$root/target/$profile/dist/libawsiotjobs.a" \
     -DAWSIOTJOBS_SANITIZE="${SANITIZE:-ON}" \
     "$@"
 cmake --build "$build_dir" --parallel 2

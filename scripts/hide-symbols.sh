@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Makes the static library that ships: target/<profile>/dist/libawsiotjobs.a, with only the
+# public C API (the patterns of symbols/public.txt) left global.
+#
+#   scripts/hide-symbols.sh [debug|release]      (default debug; run `cargo build` first)
+#
+# The Rust staticlib carries ~500 C-visible globals of its dependencies, Paho C's among them
+# with generic names (Log, ListAppend, Socket_*, ...), which would clash with a firmware's own.
+# So: link every member into one relocatable object (ld -r --whole-archive), make every global
+# that is not public local (objcopy --keep-global-symbols; the embedded LLVM bitcode sections
+# are dropped too, since binutils' LLVM plugin here aborts on Rust's bitcode), and archive that
+# one object. Linking the result needs: -lssl -lcrypto -lpthread -ldl -lm -lrt -lutil -lgcc_s.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+profile=${1:-debug}
+input=$root/target/$profile/libawsiotjobs.a
+output_dir=$root/target/$profile/dist
+output=$output_dir/libawsiotjobs.a
+
+if [ ! -f "$input" ]; then
+    echo "$input does not exist: run cargo build (--release for release) first" >&2
+    exit 1
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+ld -r --whole-archive "$input" -o "$work/all.o"
+objcopy --wildcard --keep-global-symbols="$root/symbols/public.txt" \
+    --remove-section=.llvmbc --remove-section=.llvmcmd \
+    "$work/all.o" "$work/awsiotjobs.o"
+mkdir -p "$output_dir"
+rm -f "$output.tmp"
+ar rcs "$output.tmp" "$work/awsiotjobs.o"
+mv "$output.tmp" "$output"
+echo "$output"
