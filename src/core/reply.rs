@@ -16,10 +16,16 @@ pub struct ReplyHead {
 
 #[derive(Deserialize)]
 struct Strict<'a> {
-    #[serde(rename = "clientToken", borrow, default)]
-    client_token: Option<Cow<'a, str>>,
+    /// `None` when absent, `Some(None)` when `null` (a token of the wrong type).
+    #[serde(rename = "clientToken", default, deserialize_with = "present")]
+    client_token: Option<Option<String>>,
     #[serde(borrow, default)]
     code: Option<Cow<'a, str>>,
+}
+
+/// Reads a field that is present, so that `null` is told apart from absent.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 /// Reads a reply. `None` when the payload is not a JSON object (such a reply can't be matched
@@ -30,15 +36,18 @@ pub fn parse(payload: &[u8]) -> Option<ReplyHead> {
     if payload.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return None;
     }
-    if let Ok(head) = serde_json::from_slice::<Strict<'_>>(payload) {
+    // JSON is UTF-8 throughout; serde_json checks only the strings it keeps, so a reply with
+    // invalid UTF-8 in a skipped field would otherwise be read.
+    let text = std::str::from_utf8(payload).ok()?;
+    if let Ok(head) = serde_json::from_str::<Strict<'_>>(text) {
         return Some(ReplyHead {
-            client_token: head.client_token.map(Cow::into_owned),
+            token_unreadable: matches!(head.client_token, Some(None)),
+            client_token: head.client_token.flatten(),
             code: head.code.map(Cow::into_owned),
-            token_unreadable: false,
         });
     }
     // Slow path for odd but valid documents (wrong field types, duplicate keys).
-    let value: serde_json::Value = serde_json::from_slice(payload).ok()?;
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
     let object = value.as_object()?;
     let field = |name: &str| object.get(name).and_then(|v| v.as_str()).map(str::to_owned);
     let client_token = field("clientToken");
@@ -76,6 +85,10 @@ mod tests {
         assert_eq!(head.code.as_deref(), Some("InvalidJson"));
         let head = parse(br#"{"code":"InvalidJson"}"#).unwrap();
         assert!(!head.token_unreadable);
+        // Found by fuzz/reply_head: a null token was taken for no token.
+        let head = parse(br#"{"clientToken":null,"code":"InvalidJson"}"#).unwrap();
+        assert_eq!(head.client_token, None);
+        assert!(head.token_unreadable);
     }
 
     #[test]
@@ -85,6 +98,11 @@ mod tests {
         assert_eq!(parse(br#" ["t-1"]"#), None);
         assert_eq!(parse(b"\xff\xfe"), None);
         assert_eq!(parse(b"{\"clientToken\":\"\xff\"}"), None);
+        // Found by fuzz/reply_head: invalid UTF-8 in a field matching skips.
+        assert_eq!(
+            parse(b"{\"x\":{\"sta\x94tus\":1},\"clientToken\":\"t\"}"),
+            None
+        );
         assert_eq!(parse(b""), None);
         assert_eq!(parse(br#"{"clientToken":"x""#), None);
     }
