@@ -1,0 +1,390 @@
+//! The C API as the benchmarks use it: the functions of `c/jobs_client.c` (each one
+//! `AwsIotJobs_*` call made the way firmware makes it) and the connections they run on.
+//!
+//! A [`Conn`] is an `IotMqttConnection_t` made with `AwsIotJobs_CreateTransportConnection` over
+//! one of three transports: the library's own Paho transport to a broker (what
+//! `IotMqtt_Connect` uses), an in-process echo that answers every request at once (no broker:
+//! the library's own cost), or a silent one that never answers (operations stay in flight).
+
+use std::ffi::{c_char, c_void, CStr, CString};
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use awsiotjobs::transport::paho::{LinkEvents, PahoTransport, Settings};
+use awsiotjobs::transport::{Qos, Router, Transport};
+
+pub type Connection = *mut c_void;
+
+pub const SUCCESS: i32 = 0;
+pub const STATUS_PENDING: i32 = 1;
+pub const FLAG_KEEP_SUBSCRIPTIONS: u32 = 2;
+pub const STATE_IN_PROGRESS: i32 = 1;
+
+type SubscribeFn =
+    unsafe extern "C" fn(*mut c_void, *const *const c_char, *const usize, usize, u32, u32) -> u32;
+type UnsubscribeFn =
+    unsafe extern "C" fn(*mut c_void, *const *const c_char, *const usize, usize, u32) -> u32;
+type PublishFn =
+    unsafe extern "C" fn(*mut c_void, *const c_char, usize, *const c_void, usize, u32, u32) -> u32;
+pub type DoneFn = extern "C" fn(*mut c_void, i32);
+
+extern "C" {
+    fn AwsIotJobs_Init(mqtt_timeout_ms: u32) -> u32;
+    fn AwsIotJobs_Cleanup();
+    fn AwsIotJobs_SetResponseTimeout(timeout_ms: u32) -> u32;
+    fn AwsIotJobs_ReceiveMessage(
+        connection: Connection,
+        topic: *const c_char,
+        topic_length: usize,
+        payload: *const c_void,
+        payload_length: usize,
+    ) -> u32;
+    fn AwsIotJobs_DestroyTransportConnection(connection: Connection);
+
+    fn bench_set_done(function: DoneFn);
+    fn bench_update_sync(
+        c: Connection,
+        thing: *const c_char,
+        job: *const c_char,
+        status: i32,
+        flags: u32,
+        timeout_ms: u32,
+    ) -> i32;
+    fn bench_describe_sync(
+        c: Connection,
+        thing: *const c_char,
+        job: *const c_char,
+        flags: u32,
+        timeout_ms: u32,
+    ) -> i32;
+    fn bench_get_pending_sync(
+        c: Connection,
+        thing: *const c_char,
+        flags: u32,
+        timeout_ms: u32,
+    ) -> i32;
+    fn bench_update_async(
+        c: Connection,
+        thing: *const c_char,
+        job: *const c_char,
+        status: i32,
+        flags: u32,
+        context: *mut c_void,
+    ) -> i32;
+    fn bench_create_transport(
+        context: *mut c_void,
+        subscribe: SubscribeFn,
+        unsubscribe: UnsubscribeFn,
+        publish: PublishFn,
+        aws_iot_mqtt_mode: bool,
+        connection: *mut Connection,
+    ) -> i32;
+}
+
+/// `AwsIotJobs_Init` with the default MQTT timeout; the completion function of async calls.
+pub fn init(done: DoneFn) {
+    // SAFETY: plain calls into the library; `done` lives for the program.
+    unsafe {
+        assert_eq!(AwsIotJobs_Init(0), 0, "AwsIotJobs_Init");
+        bench_set_done(done);
+    }
+}
+
+/// `AwsIotJobs_Cleanup`: what is still in flight completes.
+pub fn cleanup() {
+    // SAFETY: no argument.
+    unsafe { AwsIotJobs_Cleanup() }
+}
+
+pub fn set_response_timeout(timeout: Duration) {
+    // SAFETY: no pointer.
+    unsafe { AwsIotJobs_SetResponseTimeout(timeout.as_millis() as u32) };
+}
+
+/// Where the transport of a connection sends what the library asks.
+enum Link {
+    Paho(Arc<PahoTransport>),
+    Echo,
+    Silent,
+}
+
+/// The context pointer of a bench transport.
+struct Ctx {
+    link: Link,
+    connection: AtomicPtr<c_void>,
+}
+
+/// A Jobs connection of the C API over a bench transport; destroyed on drop.
+pub struct Conn {
+    pub handle: Connection,
+    ctx: *mut Ctx,
+}
+
+// SAFETY: the handle is a value the library looks up; the context is only read.
+unsafe impl Send for Conn {}
+// SAFETY: as above.
+unsafe impl Sync for Conn {}
+
+struct NoEvents;
+
+impl LinkEvents for NoEvents {
+    fn lost(&self) {}
+    fn restored(&self) {}
+}
+
+impl Conn {
+    /// Over the library's Paho transport to `host:port`.
+    pub fn paho(host: &str, port: u16, client_id: &str, aws_iot_mode: bool) -> Conn {
+        let router = Router::new();
+        let mut settings = Settings::new(host, port, client_id);
+        settings.aws_iot = aws_iot_mode;
+        let transport = PahoTransport::connect(
+            &settings,
+            router.clone(),
+            Arc::new(NoEvents),
+            Duration::from_secs(10),
+        )
+        .unwrap_or_else(|e| panic!("connect to {host}:{port}: {e}"));
+        let conn = Conn::create(Link::Paho(transport), aws_iot_mode);
+        let handle = conn.handle as usize;
+        router.set_jobs_handler(Some(Arc::new(move |topic: &str, payload: &[u8]| {
+            receive(handle as Connection, topic, payload);
+        })));
+        conn
+    }
+
+    /// Answers every request at once, in the publishing thread, with an accepted reply.
+    pub fn echo(aws_iot_mode: bool) -> Conn {
+        Conn::create(Link::Echo, aws_iot_mode)
+    }
+
+    /// Accepts every publish and never answers.
+    pub fn silent(aws_iot_mode: bool) -> Conn {
+        Conn::create(Link::Silent, aws_iot_mode)
+    }
+
+    fn create(link: Link, aws_iot_mode: bool) -> Conn {
+        let ctx = Box::into_raw(Box::new(Ctx {
+            link,
+            connection: AtomicPtr::new(std::ptr::null_mut()),
+        }));
+        let mut handle: Connection = std::ptr::null_mut();
+        // SAFETY: the context outlives the connection (freed after Destroy in drop).
+        let status = unsafe {
+            bench_create_transport(
+                ctx.cast(),
+                t_subscribe,
+                t_unsubscribe,
+                t_publish,
+                aws_iot_mode,
+                &mut handle,
+            )
+        };
+        assert_eq!(status, SUCCESS, "AwsIotJobs_CreateTransportConnection");
+        // SAFETY: just allocated, never freed before drop.
+        unsafe { (*ctx).connection.store(handle, Ordering::Release) };
+        Conn { handle, ctx }
+    }
+
+    pub fn update_sync(&self, thing: &CStr, job: &CStr, flags: u32, timeout: Duration) -> i32 {
+        // SAFETY: NUL-terminated strings valid for the call.
+        unsafe {
+            bench_update_sync(
+                self.handle,
+                thing.as_ptr(),
+                job.as_ptr(),
+                STATE_IN_PROGRESS,
+                flags,
+                ms(timeout),
+            )
+        }
+    }
+
+    pub fn describe_sync(&self, thing: &CStr, job: &CStr, flags: u32, timeout: Duration) -> i32 {
+        // SAFETY: as above.
+        unsafe {
+            bench_describe_sync(
+                self.handle,
+                thing.as_ptr(),
+                job.as_ptr(),
+                flags,
+                ms(timeout),
+            )
+        }
+    }
+
+    pub fn get_pending_sync(&self, thing: &CStr, flags: u32, timeout: Duration) -> i32 {
+        // SAFETY: as above.
+        unsafe { bench_get_pending_sync(self.handle, thing.as_ptr(), flags, ms(timeout)) }
+    }
+
+    /// UpdateAsync; the done function of [`init`] gets `context` and the result.
+    pub fn update_async(&self, thing: &CStr, job: &CStr, flags: u32, context: *mut c_void) -> i32 {
+        // SAFETY: as above; `context` is only passed back.
+        unsafe {
+            bench_update_async(
+                self.handle,
+                thing.as_ptr(),
+                job.as_ptr(),
+                STATE_IN_PROGRESS,
+                flags,
+                context,
+            )
+        }
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        // SAFETY: after Destroy returns the library never calls the transport again, so the
+        // context can be freed.
+        unsafe {
+            AwsIotJobs_DestroyTransportConnection(self.handle);
+            let ctx = Box::from_raw(self.ctx);
+            if let Link::Paho(t) = &ctx.link {
+                t.close(true);
+            }
+        }
+    }
+}
+
+fn ms(timeout: Duration) -> u32 {
+    timeout.as_millis().min(u32::MAX as u128) as u32
+}
+
+pub fn cstring(s: &str) -> CString {
+    CString::new(s).expect("no NUL")
+}
+
+fn receive(connection: Connection, topic: &str, payload: &[u8]) {
+    // SAFETY: buffers valid for the call; the library copies what it keeps.
+    unsafe {
+        AwsIotJobs_ReceiveMessage(
+            connection,
+            topic.as_ptr().cast(),
+            topic.len(),
+            payload.as_ptr().cast(),
+            payload.len(),
+        );
+    }
+}
+
+/// # Safety
+/// `filters` holds `count` pointers with their lengths, each valid UTF-8 (the library's topics).
+unsafe fn filters<'a>(
+    filters: *const *const c_char,
+    lengths: *const usize,
+    count: usize,
+) -> Vec<&'a str> {
+    (0..count)
+        .map(|i| {
+            // SAFETY: caller contract.
+            let bytes = unsafe {
+                std::slice::from_raw_parts((*filters.add(i)).cast::<u8>(), *lengths.add(i))
+            };
+            std::str::from_utf8(bytes).unwrap_or("")
+        })
+        .collect()
+}
+
+fn status(result: Result<(), awsiotjobs::transport::TransportError>) -> u32 {
+    match result {
+        Ok(()) => 0,
+        Err(awsiotjobs::transport::TransportError::Timeout) => 8,
+        Err(_) => 5,
+    }
+}
+
+fn qos(raw: u32) -> Qos {
+    if raw == 0 {
+        Qos::AtMostOnce
+    } else {
+        Qos::AtLeastOnce
+    }
+}
+
+unsafe extern "C" fn t_subscribe(
+    ctx: *mut c_void,
+    f: *const *const c_char,
+    l: *const usize,
+    count: usize,
+    q: u32,
+    timeout_ms: u32,
+) -> u32 {
+    // SAFETY: our context; the library's arrays.
+    let (ctx, filters) = unsafe { (&*ctx.cast::<Ctx>(), filters(f, l, count)) };
+    match &ctx.link {
+        Link::Paho(t) => {
+            status(t.subscribe(&filters, qos(q), Duration::from_millis(timeout_ms.into())))
+        }
+        Link::Echo | Link::Silent => 0,
+    }
+}
+
+unsafe extern "C" fn t_unsubscribe(
+    ctx: *mut c_void,
+    f: *const *const c_char,
+    l: *const usize,
+    count: usize,
+    timeout_ms: u32,
+) -> u32 {
+    // SAFETY: as above.
+    let (ctx, filters) = unsafe { (&*ctx.cast::<Ctx>(), filters(f, l, count)) };
+    match &ctx.link {
+        Link::Paho(t) => status(t.unsubscribe(&filters, Duration::from_millis(timeout_ms.into()))),
+        Link::Echo | Link::Silent => 0,
+    }
+}
+
+unsafe extern "C" fn t_publish(
+    ctx: *mut c_void,
+    topic: *const c_char,
+    topic_length: usize,
+    payload: *const c_void,
+    payload_length: usize,
+    q: u32,
+    timeout_ms: u32,
+) -> u32 {
+    // SAFETY: our context; the library's buffers.
+    let (ctx, topic, payload) = unsafe {
+        (
+            &*ctx.cast::<Ctx>(),
+            std::str::from_utf8(std::slice::from_raw_parts(topic.cast::<u8>(), topic_length))
+                .unwrap_or(""),
+            std::slice::from_raw_parts(payload.cast::<u8>(), payload_length),
+        )
+    };
+    match &ctx.link {
+        Link::Paho(t) => status(t.publish(
+            topic,
+            payload,
+            qos(q),
+            Duration::from_millis(timeout_ms.into()),
+        )),
+        Link::Silent => 0,
+        Link::Echo => {
+            let (reply_topic, reply) = echo_reply(topic, payload);
+            receive(ctx.connection.load(Ordering::Acquire), &reply_topic, &reply);
+            0
+        }
+    }
+}
+
+/// The accepted reply the service would send to a request, with its client token.
+fn echo_reply(topic: &str, payload: &[u8]) -> (String, Vec<u8>) {
+    let token = serde_json::from_slice::<serde_json::Value>(payload)
+        .ok()
+        .and_then(|v| {
+            v.get("clientToken")
+                .and_then(|t| t.as_str())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    let reply = serde_json::json!({
+        "clientToken": token,
+        "timestamp": 1,
+        "executionState": { "status": "IN_PROGRESS", "versionNumber": 2 },
+    });
+    (format!("{topic}/accepted"), reply.to_string().into_bytes())
+}

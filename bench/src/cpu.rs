@@ -1,0 +1,109 @@
+//! CPU: instructions the client process executes per operation, counted by callgrind over this
+//! program's `cpu-client` mode (the broker and the emulator run in another process). Two runs
+//! with different operation counts; the difference divided by the difference in operations
+//! leaves out start-up, connection and shutdown.
+
+use crate::capi::{cstring, Conn, SUCCESS};
+use crate::emulator::{thing, JOB};
+use crate::raw::{EchoFloor, RawJobs};
+use crate::report::{Table, Verdict};
+use std::process::Command;
+use std::time::Duration;
+
+/// What a `cpu-client` run repeats.
+pub const KINDS: &[(&str, &str)] = &[
+    ("update-aws", "UpdateSync, awsIotMqttMode"),
+    ("update-generic", "UpdateSync, generic broker"),
+    ("raw-jobs", "raw Paho Jobs update (no library)"),
+    ("echo", "floor: Paho echo request/reply"),
+];
+
+/// The client side, run under callgrind: connect, `ops` operations of `kind`, disconnect.
+pub fn client(port: u16, kind: &str, ops: usize) {
+    let job = cstring(JOB);
+    let name = cstring(&thing(20));
+    let timeout = Duration::from_secs(30);
+    match kind {
+        "update-aws" | "update-generic" => {
+            crate::capi::init(crate::latency::on_done);
+            let conn = Conn::paho("127.0.0.1", port, "bench-cpu", kind == "update-aws");
+            for _ in 0..ops {
+                assert_eq!(conn.update_sync(&name, &job, 0, timeout), SUCCESS);
+            }
+            drop(conn);
+            crate::capi::cleanup();
+        }
+        "raw-jobs" => {
+            let mut raw = RawJobs::start(port, &thing(21), JOB);
+            for _ in 0..ops {
+                raw.round_trip();
+            }
+        }
+        "echo" => {
+            let floor = EchoFloor::start(port);
+            for _ in 0..ops {
+                floor.round_trip();
+            }
+        }
+        other => panic!("unknown cpu-client kind {other}"),
+    }
+}
+
+fn instructions(port: u16, kind: &str, ops: usize) -> Option<u64> {
+    let out = std::env::temp_dir().join(format!(
+        "awsiotjobs-callgrind-{}-{kind}-{ops}",
+        std::process::id()
+    ));
+    let exe = std::env::current_exe().ok()?;
+    let status = Command::new("valgrind")
+        .arg("--tool=callgrind")
+        .arg(format!("--callgrind-out-file={}", out.display()))
+        .arg(exe)
+        .args(["cpu-client", &port.to_string(), kind, &ops.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .ok()?;
+    if !status.success() {
+        eprintln!("callgrind run of {kind} × {ops} failed: {status}");
+        return None;
+    }
+    let text = std::fs::read_to_string(&out).ok()?;
+    let _ = std::fs::remove_file(&out);
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix("summary: ")
+                .or_else(|| l.strip_prefix("totals: "))
+        })
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+}
+
+pub fn cpu(port: u16, small: usize, large: usize, verdicts: &mut Vec<Verdict>) {
+    let table = Table::new(
+        &format!(
+            "CPU: instructions per operation in the client process (callgrind, ({large} − {small}) ops)"
+        ),
+        &["operation", "instructions / op"],
+    );
+    for (kind, label) in KINDS {
+        let per_op = match (
+            instructions(port, kind, small),
+            instructions(port, kind, large),
+        ) {
+            (Some(a), Some(b)) => Some(b.saturating_sub(a) as f64 / (large - small) as f64),
+            _ => None,
+        };
+        table.row(vec![
+            (*label).into(),
+            per_op.map_or("(callgrind failed)".into(), |v| format!("{v:.0}")),
+        ]);
+        if *kind == "update-aws" {
+            verdicts.push(Verdict {
+                figure: "instructions per UpdateSync, client process".into(),
+                value: per_op.map_or("?".into(), |v| format!("{v:.0}")),
+                target: "(recorded)".into(),
+                met: None,
+            });
+        }
+    }
+}

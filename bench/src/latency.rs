@@ -1,0 +1,256 @@
+//! Latency and throughput against the emulator (its embedded broker), all on this machine.
+
+use crate::capi::{self, cstring, Conn, FLAG_KEEP_SUBSCRIPTIONS, STATUS_PENDING, SUCCESS};
+use crate::emulator::{thing, JOB};
+use crate::raw::{EchoFloor, RawJobs};
+use crate::report::{Samples, Table, Verdict};
+use parking_lot::{Condvar, Mutex};
+use std::ffi::{c_void, CString};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Completions of asynchronous operations, with a bound on how many may be in flight.
+pub struct Window {
+    state: Mutex<WindowState>,
+    changed: Condvar,
+    limit: usize,
+}
+
+#[derive(Default)]
+struct WindowState {
+    in_flight: usize,
+    completed: u64,
+    failed: u64,
+    last: Option<Instant>,
+}
+
+impl Window {
+    pub fn new(limit: usize) -> Arc<Window> {
+        Arc::new(Window {
+            state: Mutex::new(WindowState::default()),
+            changed: Condvar::new(),
+            limit,
+        })
+    }
+
+    /// Waits for a free slot and takes it.
+    pub fn acquire(&self) {
+        let mut s = self.state.lock();
+        while s.in_flight >= self.limit {
+            self.changed.wait(&mut s);
+        }
+        s.in_flight += 1;
+    }
+
+    pub fn complete(&self, ok: bool) {
+        let mut s = self.state.lock();
+        s.in_flight -= 1;
+        if ok {
+            s.completed += 1;
+        } else {
+            s.failed += 1;
+        }
+        s.last = Some(Instant::now());
+        self.changed.notify_all();
+    }
+
+    /// Waits until nothing is in flight; (completed, failed, time of the last completion).
+    pub fn drain(&self) -> (u64, u64, Option<Instant>) {
+        let mut s = self.state.lock();
+        while s.in_flight > 0 {
+            self.changed.wait(&mut s);
+        }
+        (s.completed, s.failed, s.last)
+    }
+
+    pub fn as_context(self: &Arc<Window>) -> *mut c_void {
+        Arc::as_ptr(self) as *mut c_void
+    }
+}
+
+/// The completion function given to `capi::init`: the context is a [`Window`].
+pub extern "C" fn on_done(context: *mut c_void, result: i32) {
+    // SAFETY: every async call of the bench passes a Window that outlives its operations.
+    let window = unsafe { &*(context as *const Window) };
+    window.complete(result == capi::SUCCESS);
+}
+
+fn measure(samples: &mut Samples, n: usize, mut op: impl FnMut() -> Duration) {
+    for _ in 0..n {
+        samples.push(op());
+    }
+}
+
+fn timed(op: impl FnOnce() -> i32) -> Duration {
+    let start = Instant::now();
+    let status = op();
+    let elapsed = start.elapsed();
+    assert_eq!(status, SUCCESS, "a Sync call failed");
+    elapsed
+}
+
+/// Latency: the floor first, then each Sync call, in interleaved rounds so that noise on the
+/// machine hits every row alike.
+pub fn latency(port: u16, rounds: usize, per_round: usize, verdicts: &mut Vec<Verdict>) {
+    let floor = EchoFloor::start(port);
+    let mut raw = RawJobs::start(port, &thing(0), JOB);
+    let aws = Conn::paho("127.0.0.1", port, "bench-latency-aws", true);
+    let generic = Conn::paho("127.0.0.1", port, "bench-latency-generic", false);
+    let job = cstring(JOB);
+    let things: Vec<CString> = (0..5).map(|i| cstring(&thing(i))).collect();
+    let keep = FLAG_KEEP_SUBSCRIPTIONS;
+
+    type Op<'a> = Box<dyn FnMut() -> Duration + 'a>;
+    let mut rows: Vec<(&str, Op<'_>)> = vec![
+        (
+            "floor: Paho echo request/reply",
+            Box::new(|| floor.round_trip()),
+        ),
+        (
+            "raw Paho Jobs update (no library)",
+            Box::new(|| raw.round_trip()),
+        ),
+        (
+            "UpdateSync, awsIotMqttMode",
+            Box::new(|| timed(|| aws.update_sync(&things[1], &job, 0, TIMEOUT))),
+        ),
+        (
+            "UpdateSync, generic broker",
+            Box::new(|| timed(|| generic.update_sync(&things[2], &job, 0, TIMEOUT))),
+        ),
+        (
+            "UpdateSync, generic broker, KEEP",
+            Box::new(|| timed(|| generic.update_sync(&things[4], &job, keep, TIMEOUT))),
+        ),
+        (
+            "DescribeSync, awsIotMqttMode",
+            Box::new(|| timed(|| aws.describe_sync(&things[3], &job, 0, TIMEOUT))),
+        ),
+        (
+            "GetPendingSync, awsIotMqttMode",
+            Box::new(|| timed(|| aws.get_pending_sync(&things[3], 0, TIMEOUT))),
+        ),
+    ];
+    let mut samples: Vec<Samples> = rows.iter().map(|_| Samples::default()).collect();
+    for (_, op) in rows.iter_mut() {
+        for _ in 0..per_round / 4 {
+            op();
+        }
+    }
+    for _ in 0..rounds {
+        for ((_, op), s) in rows.iter_mut().zip(samples.iter_mut()) {
+            measure(s, per_round, op);
+        }
+    }
+    let floor_p50 = samples[0].quantile_us(0.5);
+    let table = Table::new(
+        &format!(
+            "Latency ({} round trips each, {rounds} interleaved rounds)",
+            samples[0].len()
+        ),
+        &["operation", "p50 µs", "p99 µs", "p50 / floor"],
+    );
+    for ((name, _), s) in rows.iter().zip(&samples) {
+        table.row(vec![
+            (*name).into(),
+            format!("{:.0}", s.quantile_us(0.5)),
+            format!("{:.0}", s.quantile_us(0.99)),
+            format!("{:.2}×", s.quantile_us(0.5) / floor_p50),
+        ]);
+    }
+    for (i, label) in [(2, "awsIotMqttMode"), (3, "generic broker")] {
+        let ratio = samples[i].quantile_us(0.5) / floor_p50;
+        verdicts.push(Verdict {
+            figure: format!("UpdateSync p50 / floor ({label})"),
+            value: format!("{ratio:.2}× ({:.0} µs)", samples[i].quantile_us(0.5)),
+            target: "≤ 1.25×".into(),
+            met: Some(ratio <= 1.25),
+        });
+    }
+}
+
+/// Pipelined UpdateAsync: up to `window` operations in flight over `things` things, issued by
+/// a few threads (each publish waits for its PUBACK), for about `duration`. Returns ops/s.
+pub fn pipelined(
+    conn: &Conn,
+    window: usize,
+    things: usize,
+    duration: Duration,
+    flags: u32,
+) -> (f64, u64) {
+    let names: Arc<Vec<CString>> = Arc::new((0..things).map(|i| cstring(&thing(i))).collect());
+    let job = cstring(JOB);
+    let win = Window::new(window);
+    let stop = AtomicBool::new(false);
+    let start = Instant::now();
+    let submitters = window.min(4);
+    std::thread::scope(|scope| {
+        for t in 0..submitters {
+            let (names, job, win, stop) = (&names, &job, &win, &stop);
+            scope.spawn(move || {
+                let mut i = t;
+                while !stop.load(Ordering::Relaxed) {
+                    win.acquire();
+                    let status =
+                        conn.update_async(&names[i % names.len()], job, flags, win.as_context());
+                    if status != STATUS_PENDING {
+                        win.complete(false);
+                    }
+                    i += submitters;
+                }
+            });
+        }
+        std::thread::sleep(duration);
+        stop.store(true, Ordering::Relaxed);
+    });
+    let (completed, failed, last) = win.drain();
+    let elapsed = last.unwrap_or_else(Instant::now) - start;
+    (completed as f64 / elapsed.as_secs_f64(), failed)
+}
+
+/// The throughput sweep over window sizes and thing counts.
+pub fn throughput(port: u16, duration: Duration, verdicts: &mut Vec<Verdict>) {
+    let aws = Conn::paho("127.0.0.1", port, "bench-throughput-aws", true);
+    let generic = Conn::paho("127.0.0.1", port, "bench-throughput-generic", false);
+    let table = Table::new(
+        "Throughput: pipelined UpdateAsync (N in flight over M things)",
+        &["path", "N in flight", "M things", "ops/s", "failed"],
+    );
+    let mut best = 0f64;
+    // (path, connection, flags, windows, thing counts)
+    type Run<'a> = (&'a str, &'a Conn, u32, &'a [usize], &'a [usize]);
+    let runs: [Run<'_>; 2] = [
+        ("awsIotMqttMode", &aws, 0, &[1, 8, 64, 256], &[1, 16, 256]),
+        (
+            "generic, KEEP",
+            &generic,
+            FLAG_KEEP_SUBSCRIPTIONS,
+            &[64, 256],
+            &[16],
+        ),
+    ];
+    for (label, conn, flags, windows, thing_counts) in runs {
+        for &m in thing_counts {
+            for &n in windows {
+                let (rate, failed) = pipelined(conn, n, m, duration, flags);
+                best = best.max(rate);
+                table.row(vec![
+                    label.into(),
+                    n.to_string(),
+                    m.to_string(),
+                    format!("{rate:.0}"),
+                    failed.to_string(),
+                ]);
+            }
+        }
+    }
+    verdicts.push(Verdict {
+        figure: "UpdateAsync throughput (best of the sweep)".into(),
+        value: format!("{best:.0} ops/s"),
+        target: "≥ 20,000 ops/s".into(),
+        met: Some(best >= 20_000.0),
+    });
+}
