@@ -1,5 +1,9 @@
 /* The shared part of the examples: see common.h. */
 
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, nanosleep, pthread_condattr_setclock */
+#endif
+
 #include "common.h"
 
 #include <errno.h>

@@ -7,7 +7,10 @@ Python standard library only: what the example tests (run_example.py) and the de
         emu.execution("my-thing", "job-1")["status"]   # "SUCCEEDED"
 
 The emulator runs on free ports (port 0), in its own process group, and is always stopped
-when the `with` block ends, however it ends.
+when the `with` block ends, however it ends. From a shell (scripts/demo.sh):
+
+    jobs_emulator.py http://HOST:PORT create JOB_ID THING DOCUMENT_JSON
+    jobs_emulator.py http://HOST:PORT status THING JOB_ID...
 """
 
 import json
@@ -15,6 +18,7 @@ import os
 import select
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -25,15 +29,50 @@ class ControlPlaneError(Exception):
     """An HTTP error answer of the control plane, with the AWS error shape."""
 
 
-class Emulator:
+class ControlPlane:
+    """The control plane of a running emulator at `http_url` (http://HOST:PORT)."""
+
+    def __init__(self, http_url):
+        self.http_url = http_url
+
+    def call(self, method, path, body=None, query=None):
+        url = self.http_url + path
+        if query:
+            url += "?" + urllib.parse.urlencode(query)
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(url, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                text = answer.read()
+        except urllib.error.HTTPError as error:
+            raise ControlPlaneError(
+                "%s %s: %s %s" % (method, path, error.code, error.read().decode())
+            ) from None
+        return json.loads(text) if text else {}
+
+    def create_job(self, job_id, things, document, description=None):
+        """CreateJob with thing names as targets and a JSON-serialisable document."""
+        body = {"targets": list(things), "document": json.dumps(document)}
+        if description:
+            body["description"] = description
+        return self.call("PUT", "/jobs/" + urllib.parse.quote(job_id), body)
+
+    def execution(self, thing, job_id):
+        """DescribeJobExecution: the execution as the service sees it."""
+        path = "/things/%s/jobs/%s" % (urllib.parse.quote(thing), urllib.parse.quote(job_id))
+        return self.call("GET", path)["execution"]
+
+
+class Emulator(ControlPlane):
     def __init__(self, binary, minute_ms=None, log_path=None, startup_timeout=30.0):
+        super().__init__(None)
         self.binary = binary
         self.minute_ms = minute_ms
         self.log_path = log_path
         self.startup_timeout = startup_timeout
         self.process = None
         self.mqtt_port = None
-        self.http_url = None
 
     # -- lifetime ---------------------------------------------------------------------------
 
@@ -104,36 +143,23 @@ class Emulator:
         finally:
             self.process.stdout.close()
 
-    # -- the control plane ----------------------------------------------------------------
 
-    def call(self, method, path, body=None, query=None):
-        url = self.http_url + path
-        if query:
-            url += "?" + urllib.parse.urlencode(query)
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(url, data=data, method=method)
-        request.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(request, timeout=10) as answer:
-                text = answer.read()
-        except urllib.error.HTTPError as error:
-            raise ControlPlaneError(
-                "%s %s: %s %s" % (method, path, error.code, error.read().decode())
-            ) from None
-        return json.loads(text) if text else {}
+def main(argv):
+    """The shell interface: create a job, or print the status of executions."""
+    if len(argv) >= 6 and argv[2] == "create":
+        ControlPlane(argv[1]).create_job(argv[3], [argv[4]], json.loads(argv[5]))
+        return 0
+    if len(argv) >= 5 and argv[2] == "status":
+        control, thing = ControlPlane(argv[1]), argv[3]
+        for job_id in argv[4:]:
+            execution = control.execution(thing, job_id)
+            details = execution.get("statusDetails", {}).get("detailsMap", {})
+            shown = ", ".join("%s=%s" % item for item in sorted(details.items()))
+            print("  %-16s %-11s %s" % (job_id, execution["status"], shown))
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
 
-    def create_job(self, job_id, things, document, description=None):
-        """CreateJob with thing names as targets and a JSON-serialisable document."""
-        body = {"targets": list(things), "document": json.dumps(document)}
-        if description:
-            body["description"] = description
-        return self.call("PUT", "/jobs/" + urllib.parse.quote(job_id), body)
 
-    def execution(self, thing, job_id):
-        """DescribeJobExecution: the execution as the service sees it."""
-        path = "/things/%s/jobs/%s" % (urllib.parse.quote(thing), urllib.parse.quote(job_id))
-        return self.call("GET", path)["execution"]
-
-    def cancel_job(self, job_id, force=False):
-        query = {"force": "true"} if force else None
-        return self.call("PUT", "/jobs/%s/cancel" % urllib.parse.quote(job_id), {}, query)
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
