@@ -32,7 +32,7 @@ void IotMqtt_Cleanup(void);
  * point to are read during the call only (credentials are file paths). Failures:
  * `IOT_MQTT_NETWORK_ERROR` (no route, refused, unknown host, TLS), `IOT_MQTT_SERVER_REFUSED`
  * (CONNACK refusal), `IOT_MQTT_TIMEOUT`. Blocks the calling thread; starts the connection's
- * threads. Any thread but a callback of this library.
+ * threads. Any thread, callbacks of this library included.
  */
 IotMqttError_t IotMqtt_Connect(const IotMqttNetworkInfo_t *pNetworkInfo,
                                const IotMqttConnectInfo_t *pConnectInfo,

@@ -81,7 +81,7 @@ pub extern "C" fn IotMqtt_Cleanup() {
 /// point to are read during the call only (credentials are file paths). Failures:
 /// `IOT_MQTT_NETWORK_ERROR` (no route, refused, unknown host, TLS), `IOT_MQTT_SERVER_REFUSED`
 /// (CONNACK refusal), `IOT_MQTT_TIMEOUT`. Blocks the calling thread; starts the connection's
-/// threads. Any thread but a callback of this library.
+/// threads. Any thread, callbacks of this library included.
 #[no_mangle]
 pub unsafe extern "C" fn IotMqtt_Connect(
     pNetworkInfo: *const IotMqttNetworkInfo_t,
