@@ -20,10 +20,12 @@ else
     cargo build --lib -p awsiotjobs
     cargo build -p jobs-emulator
 fi
+# The examples link the archive that ships: only the public API left global.
+"$root/scripts/hide-symbols.sh" "$profile" >/dev/null
 
 cmake -S "$root/c-examples" -B "$build_dir" \
     -DAWSIOTJOBS_PROFILE="$profile" \
-    -DAWSIOTJOBS_LIBRARY="$root/target/$profile/libawsiotjobs.a" \
+    -DAWSIOTJOBS_LIBRARY="$root/target/$profile/dist/libawsiotjobs.a" \
     -DAWSIOTJOBS_EMULATOR="$root/target/$profile/jobs-emulator" \
     "$@"
 cmake --build "$build_dir" --parallel 2

@@ -37,7 +37,7 @@ case "$profile" in release|debug) ;; *) echo "install.sh: --profile release|debu
 mkdir -p "$prefix"
 prefix=$(cd "$prefix" && pwd)
 
-target=${CARGO_TARGET_DIR:-$repo/target}/$profile
+target=$repo/target/$profile
 if [ "$build" = 1 ]; then
     flag=""; [ "$profile" = release ] && flag=--release
     (cd "$repo" && cargo build --lib $flag)
@@ -49,17 +49,18 @@ done
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$repo/Cargo.toml" | head -n 1)
 # What a C program linking the static library needs besides it (rustc's native-static-libs
 # for this crate, with OpenSSL given through pkg-config or find_package instead).
-native_libs="-lpthread -ldl -lm -lrt -lutil"
+native_libs="-lpthread -ldl -lm -lrt -lutil -lgcc_s"
 
 lib="$prefix/lib"
 mkdir -p "$lib/pkgconfig" "$lib/cmake/awsiotjobs" "$prefix/include/awsiotjobs"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The static library, with only the public API left global when the hiding script exists.
+# The static library, with only the public API left global when the hiding script exists
+# (it writes target/<profile>/dist/libawsiotjobs.a).
 if [ -x "$repo/scripts/hide-symbols.sh" ]; then
-    "$repo/scripts/hide-symbols.sh" "$target/libawsiotjobs.a" "$work/libawsiotjobs.a"
-    install -m 644 "$work/libawsiotjobs.a" "$lib/libawsiotjobs.a"
+    "$repo/scripts/hide-symbols.sh" "$profile" >/dev/null
+    install -m 644 "$repo/target/$profile/dist/libawsiotjobs.a" "$lib/libawsiotjobs.a"
 else
     echo "install.sh: scripts/hide-symbols.sh not found: installing the archive as built" >&2
     install -m 644 "$target/libawsiotjobs.a" "$lib/libawsiotjobs.a"

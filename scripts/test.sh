@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README gives it and CI runs it:
 #   Rust tests of the library and the emulator (unit, engine on the loopback, header drift,
-#   MQTT against a real mosquitto), the C suite under AddressSanitizer/UBSan run by ctest, and
-#   the emulator's boto3/AWS CLI flow.
+#   MQTT against a real mosquitto), the C suite under AddressSanitizer/UBSan run by ctest, the
+#   C/C++ examples against the emulator (ctest), the installed-package test, and the
+#   emulator's boto3/AWS CLI flow.
 # Needs cmake, mosquitto, openssl and python3 (with venv): scripts/install-deps.sh installs
 # whatever of them a fresh machine lacks (set AWSIOTJOBS_NO_INSTALL=1 to skip that).
 set -euo pipefail
@@ -19,6 +20,12 @@ cargo test --workspace
 
 step "C test suite (ctest, sanitizers)"
 scripts/c-tests.sh
+
+step "C and C++ examples against the emulator (ctest)"
+c-examples/run-tests.sh
+
+step "installed package: find_package and pkg-config"
+tests/install/run.sh
 
 if [ -x emulator/tests/run_boto3.sh ]; then
     step "emulator: boto3 and AWS CLI flow"

@@ -22,10 +22,12 @@ prefix="$work/prefix"
     cat "$work/install.log"; exit 1; }
 cat "$work/install.log"
 
-defines=()
+cc_defines=()
+cmake_defines=()
 if [ -x "$repo/scripts/hide-symbols.sh" ]; then
     # The installed libraries export the public API only: the program may define paho's names.
-    defines=(-DCONSUMER_DEFINES_PAHO_NAMES)
+    cc_defines=(-DCONSUMER_DEFINES_PAHO_NAMES)
+    cmake_defines=(-DCONSUMER_DEFINES_PAHO_NAMES=ON)
 fi
 
 passed=0
@@ -49,6 +51,7 @@ soname=$(readelf -d "$prefix/lib/libawsiotjobs.so" | sed -n 's/.*(SONAME).*\[\(.
 
 # needs BINARY yes|no: whether the binary records the shared library as NEEDED.
 needs() {
+    [ -x "$1" ] || { echo "no $1"; return 1; }
     if readelf -d "$1" | grep -q "(NEEDED).*\[$soname\]"; then
         [ "$2" = yes ]
     else
@@ -72,7 +75,7 @@ check layout layout
 
 # --- find_package -------------------------------------------------------------------------
 cmake_build() {
-    cmake -S "$here" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" "${defines[@]}" &&
+    cmake -S "$here" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" "${cmake_defines[@]}" &&
         cmake --build "$work/cmake"
 }
 check cmake-configure-and-build cmake_build
@@ -95,7 +98,7 @@ cc_build() {
     local out=$1 package=$2
     shift 2
     # shellcheck disable=SC2046 # pkg-config prints several words on purpose
-    cc -std=c99 -Wall -Wextra -pedantic -Werror "${defines[@]}" -o "$out" "$here/consumer.c" \
+    cc -std=c99 -Wall -Wextra -pedantic -Werror "${cc_defines[@]}" -o "$out" "$here/consumer.c" \
         $(pkg-config --cflags --libs "$package") "$@"
 }
 check pkg-config-shared-build cc_build "$work/pc_shared" awsiotjobs -Wl,-rpath,"$prefix/lib"
