@@ -1,0 +1,27 @@
+//! Arbitrary bytes into `reply::parse`: it never panics, and it reads exactly what a
+//! `serde_json::Value` reading of the same bytes finds (`None` unless the payload is one JSON
+//! object; `clientToken` and `code` only when they are strings; a non-string `clientToken`
+//! makes the reply unreadable). Documents nested deeper than serde_json's recursion limit are
+//! only checked for not panicking.
+#![no_main]
+
+use awsiotjobs::core::reply;
+use awsiotjobs_fuzz::{too_deep, value_head, Head};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let head = reply::parse(data).map(|h| Head {
+        client_token: h.client_token,
+        code: h.code,
+        token_unreadable: h.token_unreadable,
+    });
+    if too_deep(data) {
+        return;
+    }
+    assert_eq!(
+        head,
+        value_head(data),
+        "{:?}",
+        String::from_utf8_lossy(data)
+    );
+});
