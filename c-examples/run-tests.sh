@@ -13,6 +13,8 @@ profile=${PROFILE:-debug}
 build_dir=${BUILD_DIR:-$root/build/c-examples}
 
 cd "$root"
+# What follows (scripts/hide-symbols.sh too) reads cargo's output from target/ here.
+export CARGO_TARGET_DIR="$root/target"
 if [ "$profile" = release ]; then
     cargo build --release --lib -p awsiotjobs
     cargo build --release -p jobs-emulator

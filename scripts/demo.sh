@@ -17,6 +17,8 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
+# What follows (scripts/hide-symbols.sh too) reads cargo's output from target/ here.
+export CARGO_TARGET_DIR="$repo/target"
 thing=demo-device
 profile=${PROFILE:-release}
 build_dir=$repo/build/demo-$profile

@@ -19,6 +19,8 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 prefix=""
+# What follows (scripts/hide-symbols.sh too) reads cargo's output from target/ here.
+export CARGO_TARGET_DIR="$repo/target"
 profile=release
 build=1
 usage() { sed -n '2,/^set -e/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
