@@ -623,6 +623,7 @@ impl PahoTransport {
     fn reattach(&self, attempt: Duration) -> Result<(), ConnectError> {
         let deadline = Instant::now() + attempt;
         wait_connect(self.client.reconnect(), deadline, || self.is_closed())?;
+        log_debug("reconnected; restoring subscriptions");
         let wanted: Vec<(String, Qos)> = self
             .subs
             .lock()

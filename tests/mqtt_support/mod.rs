@@ -256,8 +256,8 @@ impl Drop for Broker {
 }
 
 /// The fake Jobs service behind a Paho client of its own: subscribes to every Jobs request
-/// topic and publishes the service's replies and notifications. Reconnects (and resubscribes)
-/// by itself when the broker restarts.
+/// topic and publishes the service's replies and notifications. After a broker restart a test
+/// reconnects it with [`JobsResponder::wait_connected`].
 pub struct JobsResponder {
     pub jobs: Arc<Mutex<FakeJobs>>,
     client: paho::AsyncClient,
@@ -289,18 +289,13 @@ impl JobsResponder {
                 drop(cli.publish(paho::Message::new(topic, payload, 1)));
             }
         });
-        client.set_connected_callback(|cli| {
-            drop(cli.subscribe_many(&REQUEST_FILTERS, &[1, 1]));
-        });
         let options = paho::ConnectOptionsBuilder::with_mqtt_version(paho::MQTT_VERSION_3_1_1)
             .clean_session(true)
-            .automatic_reconnect(Duration::from_secs(1), Duration::from_secs(2))
             .finalize();
         client
             .connect(options)
             .wait_for(BOUND)
             .expect("responder connects");
-        // The connected callback subscribes; make sure it is in place before a test starts.
         client
             .subscribe_many(&REQUEST_FILTERS, &[1, 1])
             .wait_for(BOUND)
@@ -326,12 +321,17 @@ impl JobsResponder {
             .expect("responder publishes");
     }
 
-    /// Waits until the responder is connected again (after a broker restart) and subscribed.
+    /// Connects the responder again (after a broker restart) and subscribes it.
     pub fn wait_connected(&self) {
-        assert!(
-            eventually(|| self.client.is_connected()),
-            "responder did not reconnect"
-        );
+        let reconnected = eventually(|| {
+            self.client.is_connected()
+                || self
+                    .client
+                    .reconnect()
+                    .wait_for(Duration::from_secs(2))
+                    .is_ok()
+        });
+        assert!(reconnected, "responder did not reconnect");
         self.client
             .subscribe_many(&REQUEST_FILTERS, &[1, 1])
             .wait_for(BOUND)
