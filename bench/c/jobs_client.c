@@ -9,15 +9,29 @@
 #include "aws_iot_jobs.h"
 #include "awsiotjobs.h"
 
-/* Called for every completed asynchronous operation with its context and result. */
-typedef void (*bench_done_fn)(void *context, int32_t result);
+/* Called for every completed asynchronous operation with its context, result and reply (NULL
+ * and 0 when there is none), and for every notify-next message with its context, -1 and the
+ * document. The pointers are valid during the call only. */
+typedef void (*bench_done_fn)(void *context, int32_t result, const char *reply, size_t length);
 
 static bench_done_fn done_function;
 
 void bench_set_done(bench_done_fn function) { done_function = function; }
 
 static void on_complete(void *context, AwsIotJobsCallbackParam_t *param) {
-    done_function(context, (int32_t)param->u.operation.result);
+    if (param->callbackType == AWS_IOT_JOBS_NOTIFY_NEXT_CALLBACK) {
+        done_function(context, -1, param->u.callback.pDocument, param->u.callback.documentLength);
+    } else {
+        done_function(context, (int32_t)param->u.operation.result, param->u.operation.pResponse,
+                      param->u.operation.responseLength);
+    }
+}
+
+static AwsIotJobsCallbackInfo_t callback_info(void *context) {
+    AwsIotJobsCallbackInfo_t callback = AWS_IOT_JOBS_CALLBACK_INFO_INITIALIZER;
+    callback.function = on_complete;
+    callback.pCallbackContext = context;
+    return callback;
 }
 
 static AwsIotJobsRequestInfo_t request(IotMqttConnection_t connection, const char *thing,
@@ -41,10 +55,16 @@ static AwsIotJobsUpdateInfo_t update(int32_t status) {
     return info;
 }
 
+static _Thread_local size_t last_length;
+
 static int32_t finish(AwsIotJobsError_t status, AwsIotJobsResponse_t *response) {
+    last_length = response->jobsResponseLength;
     free((void *)response->pJobsResponse);
     return (int32_t)status;
 }
+
+/* The length of the reply the calling thread's last Sync call received (0 for none). */
+size_t bench_last_reply_length(void) { return last_length; }
 
 int32_t bench_update_sync(IotMqttConnection_t connection, const char *thing, const char *job,
                           int32_t status, uint32_t flags, uint32_t timeout_ms) {
@@ -70,15 +90,31 @@ int32_t bench_get_pending_sync(IotMqttConnection_t connection, const char *thing
     return finish(AwsIotJobs_GetPendingSync(&info, flags, timeout_ms, &response), &response);
 }
 
-/* UpdateAsync with a completion callback that reports to the function of bench_set_done. */
+/* UpdateAsync (expected_version 0: none) with a callback reporting to bench_set_done's function. */
 int32_t bench_update_async(IotMqttConnection_t connection, const char *thing, const char *job,
-                           int32_t status, uint32_t flags, void *context) {
+                           int32_t status, uint32_t expected_version, uint32_t flags,
+                           void *context) {
     AwsIotJobsRequestInfo_t info = request(connection, thing, job);
     AwsIotJobsUpdateInfo_t fields = update(status);
-    AwsIotJobsCallbackInfo_t callback = AWS_IOT_JOBS_CALLBACK_INFO_INITIALIZER;
-    callback.function = on_complete;
-    callback.pCallbackContext = context;
+    fields.expectedVersion = expected_version;
+    AwsIotJobsCallbackInfo_t callback = callback_info(context);
     return (int32_t)AwsIotJobs_UpdateAsync(&info, &fields, flags, &callback, NULL);
+}
+
+/* StartNextAsync with a callback reporting to bench_set_done's function. */
+int32_t bench_start_next_async(IotMqttConnection_t connection, const char *thing, uint32_t flags,
+                               void *context) {
+    AwsIotJobsRequestInfo_t info = request(connection, thing, NULL);
+    AwsIotJobsUpdateInfo_t fields = update(AWS_IOT_JOB_STATE_IN_PROGRESS);
+    AwsIotJobsCallbackInfo_t callback = callback_info(context);
+    return (int32_t)AwsIotJobs_StartNextAsync(&info, &fields, flags, &callback, NULL);
+}
+
+/* Adds a notify-next callback for `thing` reporting to bench_set_done's function (result -1). */
+int32_t bench_set_notify_next(IotMqttConnection_t connection, const char *thing, void *context) {
+    AwsIotJobsCallbackInfo_t callback = callback_info(context);
+    return (int32_t)AwsIotJobs_SetNotifyNextCallback(connection, thing, strlen(thing), 0,
+                                                     &callback);
 }
 
 /* AwsIotJobs_CreateTransportConnection with the three functions of a bench transport. */

@@ -20,6 +20,8 @@ pub const SUCCESS: i32 = 0;
 pub const STATUS_PENDING: i32 = 1;
 pub const FLAG_KEEP_SUBSCRIPTIONS: u32 = 2;
 pub const STATE_IN_PROGRESS: i32 = 1;
+pub const STATE_SUCCEEDED: i32 = 3;
+pub const TIMEOUT: i32 = 8;
 
 type SubscribeFn =
     unsafe extern "C" fn(*mut c_void, *const *const c_char, *const usize, usize, u32, u32) -> u32;
@@ -27,7 +29,10 @@ type UnsubscribeFn =
     unsafe extern "C" fn(*mut c_void, *const *const c_char, *const usize, usize, u32) -> u32;
 type PublishFn =
     unsafe extern "C" fn(*mut c_void, *const c_char, usize, *const c_void, usize, u32, u32) -> u32;
-pub type DoneFn = extern "C" fn(*mut c_void, i32);
+type DoneFn = extern "C" fn(*mut c_void, i32, *const c_char, usize);
+
+/// The result the completion of a notify-next message reports.
+pub const NOTIFY: i32 = -1;
 
 extern "C" {
     fn AwsIotJobs_Init(mqtt_timeout_ms: u32) -> u32;
@@ -64,14 +69,23 @@ extern "C" {
         flags: u32,
         timeout_ms: u32,
     ) -> i32;
+    fn bench_last_reply_length() -> usize;
     fn bench_update_async(
         c: Connection,
         thing: *const c_char,
         job: *const c_char,
         status: i32,
+        expected_version: u32,
         flags: u32,
         context: *mut c_void,
     ) -> i32;
+    fn bench_start_next_async(
+        c: Connection,
+        thing: *const c_char,
+        flags: u32,
+        context: *mut c_void,
+    ) -> i32;
+    fn bench_set_notify_next(c: Connection, thing: *const c_char, context: *mut c_void) -> i32;
     fn bench_create_transport(
         context: *mut c_void,
         subscribe: SubscribeFn,
@@ -82,13 +96,52 @@ extern "C" {
     ) -> i32;
 }
 
-/// `AwsIotJobs_Init` with the default MQTT timeout; the completion function of async calls.
-pub fn init(done: DoneFn) {
-    // SAFETY: plain calls into the library; `done` lives for the program.
+/// What runs when an asynchronous operation completes (its result and reply, empty for none)
+/// or a notify-next message arrives (result [`NOTIFY`] and the document). Must outlive every
+/// operation it is given to.
+pub struct Completion(Box<CompletionFn>);
+
+type CompletionFn = dyn Fn(i32, &[u8]) + Send + Sync;
+
+impl Completion {
+    pub fn new(f: impl Fn(i32, &[u8]) + Send + Sync + 'static) -> Completion {
+        Completion(Box::new(f))
+    }
+
+    fn context(&self) -> *mut c_void {
+        self as *const Completion as *mut c_void
+    }
+}
+
+extern "C" fn dispatch(context: *mut c_void, result: i32, reply: *const c_char, length: usize) {
+    // SAFETY: every context given to the C side is a live Completion (caller contract of the
+    // async functions below); the reply is valid for the call.
+    let (completion, reply) = unsafe {
+        (
+            &*(context as *const Completion),
+            if reply.is_null() {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(reply.cast::<u8>(), length)
+            },
+        )
+    };
+    (completion.0)(result, reply);
+}
+
+/// `AwsIotJobs_Init` with the default MQTT timeout.
+pub fn init() {
+    // SAFETY: plain calls into the library; `dispatch` lives for the program.
     unsafe {
         assert_eq!(AwsIotJobs_Init(0), 0, "AwsIotJobs_Init");
-        bench_set_done(done);
+        bench_set_done(dispatch);
     }
+}
+
+/// The length of the reply the calling thread's last Sync call received.
+pub fn last_reply_length() -> usize {
+    // SAFETY: no argument.
+    unsafe { bench_last_reply_length() }
 }
 
 /// `AwsIotJobs_Cleanup`: what is still in flight completes.
@@ -219,19 +272,40 @@ impl Conn {
         unsafe { bench_get_pending_sync(self.handle, thing.as_ptr(), flags, ms(timeout)) }
     }
 
-    /// UpdateAsync; the done function of [`init`] gets `context` and the result.
-    pub fn update_async(&self, thing: &CStr, job: &CStr, flags: u32, context: *mut c_void) -> i32 {
-        // SAFETY: as above; `context` is only passed back.
+    /// UpdateAsync to `status` (with `expected_version` unless 0); `done` runs on completion.
+    pub fn update_async(
+        &self,
+        thing: &CStr,
+        job: &CStr,
+        status: i32,
+        expected_version: u32,
+        flags: u32,
+        done: &Completion,
+    ) -> i32 {
+        // SAFETY: as above; `done` outlives the operation (caller contract).
         unsafe {
             bench_update_async(
                 self.handle,
                 thing.as_ptr(),
                 job.as_ptr(),
-                STATE_IN_PROGRESS,
+                status,
+                expected_version,
                 flags,
-                context,
+                done.context(),
             )
         }
+    }
+
+    /// StartNextAsync; `done` runs on completion.
+    pub fn start_next_async(&self, thing: &CStr, flags: u32, done: &Completion) -> i32 {
+        // SAFETY: as above.
+        unsafe { bench_start_next_async(self.handle, thing.as_ptr(), flags, done.context()) }
+    }
+
+    /// Adds a notify-next callback for `thing`: `done` gets [`NOTIFY`] and each document.
+    pub fn set_notify_next(&self, thing: &CStr, done: &Completion) -> i32 {
+        // SAFETY: as above.
+        unsafe { bench_set_notify_next(self.handle, thing.as_ptr(), done.context()) }
     }
 }
 

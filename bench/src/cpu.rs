@@ -25,7 +25,7 @@ pub fn client(port: u16, kind: &str, ops: usize) {
     let timeout = Duration::from_secs(30);
     match kind {
         "update-aws" | "update-generic" => {
-            crate::capi::init(crate::latency::on_done);
+            crate::capi::init();
             let conn = Conn::paho("127.0.0.1", port, "bench-cpu", kind == "update-aws");
             for _ in 0..ops {
                 assert_eq!(conn.update_sync(&name, &job, 0, timeout), SUCCESS);

@@ -38,7 +38,7 @@ int main(int argc, char **argv) {
         (void)AwsIotJobs_StartNextSync(&info, &update, 0, 10, &response);
         (void)AwsIotJobs_DescribeSync(&info, 0, false, 0, 10, &response);
         (void)AwsIotJobs_GetPendingSync(&info, 0, 10, &response);
-        (void)AwsIotJobs_SetNotifyNextCallback(connection, NULL, 0, NULL);
+        (void)AwsIotJobs_SetNotifyNextCallback(connection, "t", 1, 0, NULL);
         AwsIotJobs_DestroyTransportConnection(connection);
     }
     AwsIotJobs_Cleanup();

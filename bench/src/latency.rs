@@ -1,11 +1,13 @@
 //! Latency and throughput against the emulator (its embedded broker), all on this machine.
 
-use crate::capi::{self, cstring, Conn, FLAG_KEEP_SUBSCRIPTIONS, STATUS_PENDING, SUCCESS};
+use crate::capi::{
+    cstring, Completion, Conn, FLAG_KEEP_SUBSCRIPTIONS, STATE_IN_PROGRESS, STATUS_PENDING, SUCCESS,
+};
 use crate::emulator::{thing, JOB};
 use crate::raw::{EchoFloor, RawJobs};
 use crate::report::{Samples, Table, Verdict};
 use parking_lot::{Condvar, Mutex};
-use std::ffi::{c_void, CString};
+use std::ffi::CString;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -66,16 +68,11 @@ impl Window {
         (s.completed, s.failed, s.last)
     }
 
-    pub fn as_context(self: &Arc<Window>) -> *mut c_void {
-        Arc::as_ptr(self) as *mut c_void
+    /// A completion that frees a slot, counting the result.
+    pub fn completion(self: &Arc<Window>) -> Completion {
+        let window = self.clone();
+        Completion::new(move |result, _| window.complete(result == SUCCESS))
     }
-}
-
-/// The completion function given to `capi::init`: the context is a [`Window`].
-pub extern "C" fn on_done(context: *mut c_void, result: i32) {
-    // SAFETY: every async call of the bench passes a Window that outlives its operations.
-    let window = unsafe { &*(context as *const Window) };
-    window.complete(result == capi::SUCCESS);
 }
 
 fn measure(samples: &mut Samples, n: usize, mut op: impl FnMut() -> Duration) {
@@ -149,7 +146,7 @@ pub fn latency(port: u16, rounds: usize, per_round: usize, verdicts: &mut Vec<Ve
     let table = Table::new(
         &format!(
             "Latency ({} round trips each, {rounds} interleaved rounds)",
-            samples[0].len()
+            samples[0].count()
         ),
         &["operation", "p50 µs", "p99 µs", "p50 / floor"],
     );
@@ -184,18 +181,25 @@ pub fn pipelined(
     let names: Arc<Vec<CString>> = Arc::new((0..things).map(|i| cstring(&thing(i))).collect());
     let job = cstring(JOB);
     let win = Window::new(window);
+    let done = win.completion();
     let stop = AtomicBool::new(false);
     let start = Instant::now();
     let submitters = window.min(4);
     std::thread::scope(|scope| {
         for t in 0..submitters {
-            let (names, job, win, stop) = (&names, &job, &win, &stop);
+            let (names, job, win, stop, done) = (&names, &job, &win, &stop, &done);
             scope.spawn(move || {
                 let mut i = t;
                 while !stop.load(Ordering::Relaxed) {
                     win.acquire();
-                    let status =
-                        conn.update_async(&names[i % names.len()], job, flags, win.as_context());
+                    let status = conn.update_async(
+                        &names[i % names.len()],
+                        job,
+                        STATE_IN_PROGRESS,
+                        0,
+                        flags,
+                        done,
+                    );
                     if status != STATUS_PENDING {
                         win.complete(false);
                     }

@@ -9,17 +9,7 @@
 //! target directory; `scripts/bench.sh` builds both), so ratios compare like with like.
 //! `--quick` shrinks every count (a smoke run, not figures to record).
 
-mod alloc;
-mod capi;
-mod cpu;
-mod emulator;
-mod footprint;
-mod latency;
-mod memory;
-mod proxy;
-mod raw;
-mod report;
-mod wan;
+use awsiotjobs_bench::{alloc, capi, cpu, emulator, footprint, latency, memory, report, wan};
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -90,7 +80,7 @@ fn main() {
         return;
     }
     machine_facts();
-    capi::init(latency::on_done);
+    capi::init();
     let emulator = emulator::Emulator::start(256);
     println!(
         "- emulator: pid {}, embedded broker on 127.0.0.1:{}",

@@ -1,7 +1,7 @@
 //! Memory: heap bytes per operation in flight, and resident memory over a million operations.
 
 use crate::alloc::{live_bytes, rss_kib};
-use crate::capi::{self, cstring, Conn, SUCCESS};
+use crate::capi::{self, cstring, Conn, STATE_IN_PROGRESS, SUCCESS};
 use crate::emulator::{thing, JOB};
 use crate::latency::Window;
 use crate::report::{Table, Verdict};
@@ -20,16 +20,15 @@ pub fn per_operation(n: usize, verdicts: &mut Vec<Verdict>) {
     for (aws, label) in [(true, "awsIotMqttMode"), (false, "generic broker")] {
         let conn = Conn::silent(aws);
         let window = Window::new(usize::MAX);
+        let done = window.completion();
+        let update = |thing| conn.update_async(thing, &job, STATE_IN_PROGRESS, 0, 0, &done);
         // One op first so that per-connection state (the engine) is not counted per op.
         window.acquire();
-        assert_eq!(
-            conn.update_async(&names[0], &job, 0, window.as_context()),
-            capi::STATUS_PENDING
-        );
+        assert_eq!(update(&names[0]), capi::STATUS_PENDING);
         let before = live_bytes();
         for i in 0..n {
             window.acquire();
-            let status = conn.update_async(&names[i % names.len()], &job, 0, window.as_context());
+            let status = update(&names[i % names.len()]);
             assert_eq!(status, capi::STATUS_PENDING);
         }
         let per_op = (live_bytes() - before) as f64 / n as f64;

@@ -22,7 +22,7 @@ impl Samples {
         v[i].as_secs_f64() * 1e6
     }
 
-    pub fn len(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.0.len()
     }
 }
