@@ -30,7 +30,7 @@ for target in $TARGETS; do
     echo "== fuzz $target for ${SECONDS_PER_TARGET}s"
     mkdir -p "$scratch/$target"
     cargo +nightly fuzz run "$target" "$scratch/$target" "corpus/$target" -- \
-        -max_total_time="$SECONDS_PER_TARGET" -detect_leaks=1 -print_final_stats=1 \
+        -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 -detect_leaks=1 -print_final_stats=1 \
         2>"$scratch/$target.log" || {
         grep -v -E '^#[0-9]+' "$scratch/$target.log" | tail -n 60
         echo "fuzz-smoke: $target FAILED (input saved under fuzz/artifacts/$target/)" >&2

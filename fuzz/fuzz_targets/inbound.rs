@@ -19,11 +19,10 @@ use awsiotjobs::core::request::{JobState, Request, UpdateFields};
 use awsiotjobs::core::runtime::Runtime;
 use awsiotjobs::core::topics::{self, Notify, Operation, Verdict};
 use awsiotjobs::core::{Engine, JobsError};
-use awsiotjobs::transport::loopback::Loopback;
 use awsiotjobs::transport::router::topic_matches;
 use awsiotjobs::transport::Router;
 use awsiotjobs_fuzz::inbound::*;
-use awsiotjobs_fuzz::{expected_rejection, value_head, LEGAL_CODES};
+use awsiotjobs_fuzz::{expected_rejection, recording_loopback, value_head, LEGAL_CODES};
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -54,7 +53,6 @@ struct Op {
 }
 
 type Completed = Arc<Mutex<Vec<(OpId, Outcome)>>>;
-type Messages = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
 /// Notify callback calls: (registration, thing, document).
 type Notified = Arc<Mutex<Vec<(usize, String, Vec<u8>)>>>;
 
@@ -228,16 +226,7 @@ fn expected_completion(ops: &[Op], topic: &str, payload: &[u8]) -> Option<(usize
 
 fn run(input: &Input) {
     let router = Router::new();
-    let loopback = Loopback::new(router.clone(), input.aws_iot);
-    let published: Messages = Arc::default();
-    let record = published.clone();
-    loopback.set_responder(move |topic: &str, payload: &[u8]| {
-        record
-            .lock()
-            .unwrap()
-            .push((topic.to_owned(), payload.to_vec()));
-        Vec::new()
-    });
+    let (loopback, published) = recording_loopback(router.clone(), input.aws_iot);
     let engine = Engine::new(loopback.clone(), runtime().clone(), EngineConfig::default());
     let weak = Arc::downgrade(&engine);
     router.set_jobs_handler(Some(Arc::new(move |topic: &str, payload: &[u8]| {

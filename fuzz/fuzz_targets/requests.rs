@@ -16,31 +16,20 @@ use awsiotjobs::core::request::{JobState, Request, UpdateFields};
 use awsiotjobs::core::runtime::Runtime;
 use awsiotjobs::core::topics::{self, Inbound, Operation, Verdict};
 use awsiotjobs::core::{Engine, JobsError};
-use awsiotjobs::transport::loopback::Loopback;
 use awsiotjobs::transport::Router;
 use awsiotjobs_fuzz::requests::*;
+use awsiotjobs_fuzz::{recording_loopback, Published};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Map, Value};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
-
-type Published = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
 
 /// One engine for the whole run, on an AWS IoT mode loopback (no subscriptions) that records
 /// what is published and never answers.
 fn engine() -> &'static (Arc<Engine>, Published) {
     static ENGINE: OnceLock<(Arc<Engine>, Published)> = OnceLock::new();
     ENGINE.get_or_init(|| {
-        let loopback = Loopback::new(Router::new(), true);
-        let published: Published = Arc::default();
-        let record = published.clone();
-        loopback.set_responder(move |topic: &str, payload: &[u8]| {
-            record
-                .lock()
-                .unwrap()
-                .push((topic.to_owned(), payload.to_vec()));
-            Vec::new()
-        });
+        let (loopback, published) = recording_loopback(Router::new(), true);
         let runtime = Runtime::start().expect("runtime");
         let engine = Engine::new(loopback, runtime, EngineConfig::default());
         (engine, published)

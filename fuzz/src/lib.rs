@@ -8,6 +8,9 @@
 //! value it was written from.
 
 use arbitrary::Unstructured;
+use awsiotjobs::transport::loopback::Loopback;
+use awsiotjobs::transport::Router;
+use std::sync::{Arc, Mutex};
 
 pub mod c_entry;
 pub mod inbound;
@@ -187,3 +190,21 @@ pub fn too_deep(payload: &[u8]) -> bool {
 pub const LEGAL_CODES: [u32; 18] = [
     0, 1, 2, 3, 4, 5, 7, 8, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
 ];
+
+/// Messages a loopback saw published: (topic, payload).
+pub type Published = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
+/// A loopback delivering to `router` whose responder records every publish and never answers.
+pub fn recording_loopback(router: Arc<Router>, aws_iot: bool) -> (Arc<Loopback>, Published) {
+    let loopback = Loopback::new(router, aws_iot);
+    let published: Published = Arc::default();
+    let record = published.clone();
+    loopback.set_responder(move |topic: &str, payload: &[u8]| {
+        record
+            .lock()
+            .unwrap()
+            .push((topic.to_owned(), payload.to_vec()));
+        Vec::new()
+    });
+    (loopback, published)
+}
