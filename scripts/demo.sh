@@ -89,7 +89,8 @@ for i in "${!jobs[@]}"; do
 done
 
 say "Running the device: jobs_agent ${mqtt##*:} --aws-iot --thing $thing"
-echo "(it takes each job with start-next, runs its action, reports the result; \"exit\" stops it)"
+echo "(it takes each job with start-next, runs its action and reports the result; \"exit\" stops it."
+echo " notify-next messages only wake it up, so they may trail behind what it is doing)"
 timeout 120 "$build_dir/jobs_agent" "${mqtt##*:}" --aws-iot --thing "$thing" 2>&1 |
     sed 's/^/  device | /'
 agent_status=${PIPESTATUS[0]}
