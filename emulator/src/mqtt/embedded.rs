@@ -2,8 +2,10 @@
 //! nodelay. A `MessagePublish` hook hands every Jobs request to [`crate::wire::handle`] and
 //! delivers the reply to the requesting client only (rmqtt's targeted forward, so the
 //! client gets it without subscribing, like AWS IoT, and no one else sees it).
-//! Notifications are routed to subscribers like any publish.
+//! Notifications are routed to subscribers like any publish. The router is rmqtt's with `$`
+//! levels beyond the first made routable ([`super::router`]).
 
+use super::router::DollarRouter;
 use crate::service::{Event, JobsService};
 use crate::wire;
 use async_trait::async_trait;
@@ -68,6 +70,7 @@ async fn publish_event(scx: &ServerContext, event: Event) {
 /// and returns the address it listens on.
 pub async fn start(svc: Arc<JobsService>, addr: SocketAddr) -> anyhow::Result<SocketAddr> {
     let scx = ServerContext::new().build().await;
+    *scx.extends.router_mut().await = Box::new(DollarRouter::new(&scx));
     let register = scx.extends.hook_mgr().register();
     register
         .add(

@@ -5,3 +5,4 @@
 
 pub mod embedded;
 pub mod external;
+pub mod router;
