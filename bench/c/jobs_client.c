@@ -8,6 +8,9 @@
 
 #include "aws_iot_jobs.h"
 #include "awsiotjobs.h"
+#include "iot_init.h"
+#include "iot_mqtt.h"
+#include "iot_network_openssl.h"
 
 /* Called for every completed asynchronous operation with its context, result and reply (NULL
  * and 0 when there is none), and for every notify-next message with its context, -1 and the
@@ -137,3 +140,32 @@ int32_t bench_create_transport(void *context,
     transport.awsIotMqttMode = aws_iot_mqtt_mode;
     return (int32_t)AwsIotJobs_CreateTransportConnection(&transport, connection);
 }
+
+/* The v4 way: IotMqtt_Connect to host:port over plain TCP (no credentials), as the v4 Jobs demo
+ * does. IotSdk_Init, IotMqtt_Init and IotNetworkOpenssl_Init are called first (each is a no-op
+ * when repeated). Returns the IotMqttError_t of IotMqtt_Connect. */
+int32_t bench_mqtt_connect(const char *host, uint16_t port, const char *client_id,
+                           bool aws_iot_mqtt_mode, uint32_t timeout_ms,
+                           IotMqttConnection_t *connection) {
+    if (!IotSdk_Init() || IotMqtt_Init() != IOT_MQTT_SUCCESS ||
+        IotNetworkOpenssl_Init() != IOT_NETWORK_SUCCESS) {
+        return (int32_t)IOT_MQTT_INIT_FAILED;
+    }
+    struct IotNetworkServerInfo server;
+    memset(&server, 0, sizeof server);
+    server.pHostName = host;
+    server.port = port;
+    IotMqttNetworkInfo_t network = IOT_MQTT_NETWORK_INFO_INITIALIZER;
+    network.u.setup.pNetworkServerInfo = &server;
+    network.u.setup.pNetworkCredentialInfo = NULL;
+    network.pNetworkInterface = IOT_NETWORK_INTERFACE_OPENSSL;
+    IotMqttConnectInfo_t info = IOT_MQTT_CONNECT_INFO_INITIALIZER;
+    info.awsIotMqttMode = aws_iot_mqtt_mode;
+    info.cleanSession = true;
+    info.keepAliveSeconds = 60;
+    info.pClientIdentifier = client_id;
+    info.clientIdentifierLength = (uint16_t)strlen(client_id);
+    return (int32_t)IotMqtt_Connect(&network, &info, timeout_ms, connection);
+}
+
+void bench_mqtt_disconnect(IotMqttConnection_t connection) { IotMqtt_Disconnect(connection, 0); }

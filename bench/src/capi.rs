@@ -1,10 +1,12 @@
 //! The C API as the benchmarks use it: the functions of `c/jobs_client.c` (each one
 //! `AwsIotJobs_*` call made the way firmware makes it) and the connections they run on.
 //!
-//! A [`Conn`] is an `IotMqttConnection_t` made with `AwsIotJobs_CreateTransportConnection` over
-//! one of three transports: the library's own Paho transport to a broker (what
-//! `IotMqtt_Connect` uses), an in-process echo that answers every request at once (no broker:
-//! the library's own cost), or a silent one that never answers (operations stay in flight).
+//! A [`Conn`] is an `IotMqttConnection_t`: made by `IotMqtt_Connect` from C, as firmware written
+//! for v4 does ([`Conn::mqtt`]), or with `AwsIotJobs_CreateTransportConnection` over a transport
+//! of ours: the library's Paho transport driven through the C transport interface
+//! ([`Conn::paho`], what firmware with its own MQTT client does), an in-process echo that answers
+//! every request at once (no broker: the library's own cost), or a silent one that never
+//! answers (operations stay in flight).
 
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::sync::atomic::{AtomicPtr, Ordering};
@@ -86,6 +88,15 @@ extern "C" {
         context: *mut c_void,
     ) -> i32;
     fn bench_set_notify_next(c: Connection, thing: *const c_char, context: *mut c_void) -> i32;
+    fn bench_mqtt_connect(
+        host: *const c_char,
+        port: u16,
+        client_id: *const c_char,
+        aws_iot_mqtt_mode: bool,
+        timeout_ms: u32,
+        connection: *mut Connection,
+    ) -> i32;
+    fn bench_mqtt_disconnect(c: Connection);
     fn bench_create_transport(
         context: *mut c_void,
         subscribe: SubscribeFn,
@@ -168,10 +179,11 @@ struct Ctx {
     connection: AtomicPtr<c_void>,
 }
 
-/// A Jobs connection of the C API over a bench transport; destroyed on drop.
+/// A Jobs connection of the C API; closed on drop.
 pub struct Conn {
     pub handle: Connection,
-    ctx: *mut Ctx,
+    /// The transport's context (`None` for an `IotMqtt_Connect` connection).
+    ctx: Option<*mut Ctx>,
 }
 
 // SAFETY: the handle is a value the library looks up; the context is only read.
@@ -187,7 +199,26 @@ impl LinkEvents for NoEvents {
 }
 
 impl Conn {
-    /// Over the library's Paho transport to `host:port`.
+    /// `IotMqtt_Connect` to `host:port` (plain TCP), from C.
+    pub fn mqtt(host: &str, port: u16, client_id: &str, aws_iot_mode: bool) -> Conn {
+        let (h, id) = (cstring(host), cstring(client_id));
+        let mut handle: Connection = std::ptr::null_mut();
+        // SAFETY: NUL-terminated strings valid for the call; `handle` is written on success.
+        let status = unsafe {
+            bench_mqtt_connect(
+                h.as_ptr(),
+                port,
+                id.as_ptr(),
+                aws_iot_mode,
+                10_000,
+                &mut handle,
+            )
+        };
+        assert_eq!(status, SUCCESS, "IotMqtt_Connect to {host}:{port}");
+        Conn { handle, ctx: None }
+    }
+
+    /// Over the library's Paho transport to `host:port`, through the C transport interface.
     pub fn paho(host: &str, port: u16, client_id: &str, aws_iot_mode: bool) -> Conn {
         let router = Router::new();
         let mut settings = Settings::new(host, port, client_id);
@@ -237,7 +268,10 @@ impl Conn {
         assert_eq!(status, SUCCESS, "AwsIotJobs_CreateTransportConnection");
         // SAFETY: just allocated, never freed before drop.
         unsafe { (*ctx).connection.store(handle, Ordering::Release) };
-        Conn { handle, ctx }
+        Conn {
+            handle,
+            ctx: Some(ctx),
+        }
     }
 
     pub fn update_sync(&self, thing: &CStr, job: &CStr, flags: u32, timeout: Duration) -> i32 {
@@ -311,11 +345,16 @@ impl Conn {
 
 impl Drop for Conn {
     fn drop(&mut self) {
+        let Some(ctx) = self.ctx else {
+            // SAFETY: a connection of IotMqtt_Connect, disconnected once.
+            unsafe { bench_mqtt_disconnect(self.handle) };
+            return;
+        };
         // SAFETY: after Destroy returns the library never calls the transport again, so the
         // context can be freed.
         unsafe {
             AwsIotJobs_DestroyTransportConnection(self.handle);
-            let ctx = Box::from_raw(self.ctx);
+            let ctx = Box::from_raw(ctx);
             if let Link::Paho(t) = &ctx.link {
                 t.close(true);
             }

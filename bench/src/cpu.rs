@@ -26,7 +26,7 @@ pub fn client(port: u16, kind: &str, ops: usize) {
     match kind {
         "update-aws" | "update-generic" => {
             crate::capi::init();
-            let conn = Conn::paho("127.0.0.1", port, "bench-cpu", kind == "update-aws");
+            let conn = Conn::mqtt("127.0.0.1", port, "bench-cpu", kind == "update-aws");
             for _ in 0..ops {
                 assert_eq!(conn.update_sync(&name, &job, 0, timeout), SUCCESS);
             }

@@ -94,10 +94,11 @@ fn timed(op: impl FnOnce() -> i32) -> Duration {
 pub fn latency(port: u16, rounds: usize, per_round: usize, verdicts: &mut Vec<Verdict>) {
     let floor = EchoFloor::start(port);
     let mut raw = RawJobs::start(port, &thing(0), JOB);
-    let aws = Conn::paho("127.0.0.1", port, "bench-latency-aws", true);
-    let generic = Conn::paho("127.0.0.1", port, "bench-latency-generic", false);
+    let aws = Conn::mqtt("127.0.0.1", port, "bench-latency-aws", true);
+    let generic = Conn::mqtt("127.0.0.1", port, "bench-latency-generic", false);
+    let custom = Conn::paho("127.0.0.1", port, "bench-latency-custom", true);
     let job = cstring(JOB);
-    let things: Vec<CString> = (0..5).map(|i| cstring(&thing(i))).collect();
+    let things: Vec<CString> = (0..6).map(|i| cstring(&thing(i))).collect();
     let keep = FLAG_KEEP_SUBSCRIPTIONS;
 
     type Op<'a> = Box<dyn FnMut() -> Duration + 'a>;
@@ -121,6 +122,10 @@ pub fn latency(port: u16, rounds: usize, per_round: usize, verdicts: &mut Vec<Ve
         (
             "UpdateSync, generic broker, KEEP",
             Box::new(|| timed(|| generic.update_sync(&things[4], &job, keep, TIMEOUT))),
+        ),
+        (
+            "UpdateSync, awsIotMqttMode, C transport interface",
+            Box::new(|| timed(|| custom.update_sync(&things[5], &job, 0, TIMEOUT))),
         ),
         (
             "DescribeSync, awsIotMqttMode",
@@ -217,8 +222,8 @@ pub fn pipelined(
 
 /// The throughput sweep over window sizes and thing counts.
 pub fn throughput(port: u16, duration: Duration, verdicts: &mut Vec<Verdict>) {
-    let aws = Conn::paho("127.0.0.1", port, "bench-throughput-aws", true);
-    let generic = Conn::paho("127.0.0.1", port, "bench-throughput-generic", false);
+    let aws = Conn::mqtt("127.0.0.1", port, "bench-throughput-aws", true);
+    let generic = Conn::mqtt("127.0.0.1", port, "bench-throughput-generic", false);
     let table = Table::new(
         "Throughput: pipelined UpdateAsync (N in flight over M things)",
         &["path", "N in flight", "M things", "ops/s", "failed"],

@@ -39,7 +39,7 @@ pub fn wan(port: u16, delay: Duration, ops: usize, verdicts: &mut Vec<Verdict>) 
             .into_iter()
             .enumerate()
         {
-            let conn = Conn::paho("127.0.0.1", proxy.port, &format!("bench-wan-{k}-{j}"), aws);
+            let conn = Conn::mqtt("127.0.0.1", proxy.port, &format!("bench-wan-{k}-{j}"), aws);
             // A thing of its own per row, so the first op really is the first.
             let thing = cstring(&thing(10 + 2 * k + j));
             let job = cstring(JOB);

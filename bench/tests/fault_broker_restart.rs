@@ -1,5 +1,5 @@
 //! The broker killed with a thousand operations in flight, then restarted on the same port,
-//! through the C API (the library's Paho transport behind `AwsIotJobs_CreateTransportConnection`).
+//! through the C API on an `IotMqtt_Connect` connection (which reconnects by itself).
 //!
 //! mosquitto runs on a free port; the Jobs service is the emulator's, in this process, behind a
 //! Paho client of its own that answers each request one second late (so that a burst of
@@ -166,7 +166,7 @@ fn broker_killed_with_a_thousand_operations_in_flight_then_restarted() {
     capi::init();
     let response_timeout = Duration::from_secs(5);
     capi::set_response_timeout(response_timeout);
-    let conn = Conn::paho("127.0.0.1", broker.port, "restart-victim", false);
+    let conn = Conn::mqtt("127.0.0.1", broker.port, "restart-victim", false);
     let things: Vec<CString> = names.iter().map(|n| cstring(n)).collect();
     let job = cstring(JOB);
 

@@ -223,7 +223,7 @@ fn a_hostile_responder_never_crashes_the_library_nor_completes_the_wrong_operati
     capi::init();
     let response_timeout = Duration::from_millis(3000);
     capi::set_response_timeout(response_timeout);
-    let conn = Conn::paho("127.0.0.1", broker.port, "hostile-victim", false);
+    let conn = Conn::mqtt("127.0.0.1", broker.port, "hostile-victim", false);
     let job = cstring(JOB);
     // Three operations per scenario at once, on things of their own.
     let per = 3;

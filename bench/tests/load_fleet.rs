@@ -169,7 +169,13 @@ fn run_fleet(things: usize, jobs: usize, aws_iot_mode: bool) {
     }
     capi::init();
     let port = emulator.mqtt_addr.unwrap().port();
-    let conn = Conn::paho("127.0.0.1", port, "fleet-agent", aws_iot_mode);
+    // IotMqtt_Connect as v4 firmware does; the generic-broker run goes through the C transport
+    // interface (the library's Paho transport behind AwsIotJobs_CreateTransportConnection).
+    let conn = if aws_iot_mode {
+        Conn::mqtt("127.0.0.1", port, "fleet-agent", true)
+    } else {
+        Conn::paho("127.0.0.1", port, "fleet-agent", false)
+    };
     let started = Instant::now();
     let fleet = Fleet::start(conn, things);
     assert!(
