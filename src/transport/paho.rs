@@ -17,7 +17,7 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, OnceLock, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -289,6 +289,28 @@ fn classify_connect(error: paho::Error) -> ConnectError {
     }
 }
 
+/// Keeps Paho's background threads (`MQTTAsync_send`, `MQTTAsync_rcv`, shared by all clients of
+/// the process) alive from the first connection on.
+///
+/// Paho stops them when the last client of the process is destroyed (`MQTTAsync_destroy` ->
+/// `MQTTAsync_terminate` -> `MQTTAsync_stop`), polling every 100 ms until they notice: the
+/// send thread waits up to 1 s for a command and the receive thread's `select` up to 1 s, so
+/// dropping the last connection (every `IotMqtt_Disconnect` of a device with one connection)
+/// took about a second although the DISCONNECT was sent in microseconds. A client that is
+/// created once, never connects and is never destroyed keeps the count above zero; the threads
+/// then idle (one wake-up a second each) until the process ends.
+fn keep_paho_threads() {
+    static ANCHOR: OnceLock<Option<paho::AsyncClient>> = OnceLock::new();
+    ANCHOR.get_or_init(|| {
+        paho::CreateOptionsBuilder::new_v3()
+            .server_uri("tcp://127.0.0.1:1")
+            .client_id("awsiotjobs-paho-anchor")
+            .persistence(None)
+            .create_client()
+            .ok()
+    });
+}
+
 /// Waits for a connect token, checking every [`POLL`] whether to give up early.
 fn wait_connect(
     mut token: paho::Token,
@@ -321,6 +343,7 @@ impl PahoTransport {
                 "the client ID contains a NUL byte".into(),
             ));
         }
+        keep_paho_threads();
         let client = paho::CreateOptionsBuilder::new_v3()
             .server_uri(settings.uri())
             .client_id(settings.client_id.as_str())
@@ -384,7 +407,9 @@ impl PahoTransport {
 
     /// Ends the connection: calls waiting for the link fail at once, the supervisor stops, no
     /// message is delivered any more, and with `send_disconnect` a DISCONNECT is sent (waiting at
-    /// most a second). Idempotent. Must not be called from a [`LinkEvents`] method.
+    /// most a second; over a live link it returns once the DISCONNECT is written). Idempotent.
+    /// Must not be called from a [`LinkEvents`] method. Dropping the transport afterwards is
+    /// immediate too (see [`keep_paho_threads`]).
     pub fn close(&self, send_disconnect: bool) {
         {
             let mut link = self.link.lock();
