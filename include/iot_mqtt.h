@@ -33,6 +33,12 @@ void IotMqtt_Cleanup(void);
  * `IOT_MQTT_NETWORK_ERROR` (no route, refused, unknown host, TLS), `IOT_MQTT_SERVER_REFUSED`
  * (CONNACK refusal), `IOT_MQTT_TIMEOUT`. Blocks the calling thread; starts the connection's
  * threads. Any thread, callbacks of this library included.
+ *
+ * TLS always sends the host name as SNI: `disableSni` of the credentials is ignored. The
+ * bundled Paho C 1.3.16 calls `SSL_set_tlsext_host_name` with the host of the server URI for
+ * every TLS connection (`SSLSocket_setSocketForSSL`) and `MQTTAsync_SSLOptions` has no field
+ * to skip it; naming the server by IP address does not help, as OpenSSL then sends the
+ * address itself as the server name. AWS IoT requires SNI anyway.
  */
 IotMqttError_t IotMqtt_Connect(const IotMqttNetworkInfo_t *pNetworkInfo,
                                const IotMqttConnectInfo_t *pConnectInfo,

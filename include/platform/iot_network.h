@@ -129,7 +129,9 @@ struct IotNetworkCredentials {
    */
   size_t maxFragmentLength;
   /**
-   * True to send no server name indication.
+   * Ignored: the host name is always sent as server name indication (SNI). The Paho C client
+   * underneath (1.3.16) sets it unconditionally and has no option to leave it out; see
+   * `IotMqtt_Connect`.
    */
   bool disableSni;
   const char *pRootCa;

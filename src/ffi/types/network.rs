@@ -130,7 +130,9 @@ pub struct IotNetworkCredentials {
     pub pAlpnProtos: *const c_char,
     /// TLS maximum fragment length to negotiate; 0 for none.
     pub maxFragmentLength: usize,
-    /// True to send no server name indication.
+    /// Ignored: the host name is always sent as server name indication (SNI). The Paho C client
+    /// underneath (1.3.16) sets it unconditionally and has no option to leave it out; see
+    /// `IotMqtt_Connect`.
     pub disableSni: bool,
     pub pRootCa: *const c_char,
     pub rootCaSize: usize,
