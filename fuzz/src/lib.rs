@@ -179,11 +179,14 @@ pub struct Head {
     pub token_unreadable: bool,
 }
 
-/// True when `payload` nests deeper than serde_json's recursion limit (128), which
-/// `serde_json::Value` refuses but a reader that skips the unused fields may accept.
-pub fn too_deep(payload: &[u8]) -> bool {
-    serde_json::from_slice::<serde_json::Value>(payload)
-        .is_err_and(|e| e.to_string().contains("recursion limit"))
+/// True when `serde_json::Value` refuses `payload` for one of its own limits rather than for
+/// not being JSON: nesting deeper than 128, or a number beyond `f64` (`1e400`). A reader that
+/// skips the unused fields accepts such documents.
+pub fn beyond_value_limits(payload: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(payload).is_err_and(|e| {
+        let e = e.to_string();
+        e.contains("recursion limit") || e.contains("number out of range")
+    })
 }
 
 /// Every `AwsIotJobsError_t` value the library may return.
