@@ -47,6 +47,8 @@ pub struct Runtime {
     inner: Arc<Inner>,
 }
 
+const TIMER_THREAD: &str = "awsiotjobs-timer";
+
 /// How often idle engines are asked to tidy up (idle subscriptions) even without deadlines.
 const HOUSEKEEPING: Duration = Duration::from_secs(1);
 
@@ -72,7 +74,7 @@ impl Runtime {
         *inner.callback_thread.lock() = Some(callbacks.thread().id());
         let weak = Arc::downgrade(&inner);
         let timer = std::thread::Builder::new()
-            .name("awsiotjobs-timer".into())
+            .name(TIMER_THREAD.into())
             .spawn(move || run_timer(weak));
         let timer = match timer {
             Ok(t) => t,
@@ -122,18 +124,27 @@ impl Runtime {
     /// after this call are dropped. Called from the callback thread itself, it does not wait
     /// for that thread (which ends after the current task).
     pub fn shutdown(&self) {
-        if self.inner.stopped.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        let _ = self.inner.tasks.send(Message::Stop);
         {
             let mut timer = self.inner.timer.lock();
+            if timer.stopped {
+                return;
+            }
             timer.stopped = true;
             self.inner.timer_cv.notify_all();
         }
-        let here = std::thread::current().id();
+        // The timer goes first, and is waited for, so that a completion it is producing (an
+        // operation that just timed out) is queued before the callback thread is told to stop.
         let threads: Vec<_> = self.inner.threads.lock().drain(..).collect();
-        for t in threads {
+        let (timer, callbacks): (Vec<_>, Vec<_>) = threads
+            .into_iter()
+            .partition(|t| t.thread().name() == Some(TIMER_THREAD));
+        for t in timer {
+            let _ = t.join();
+        }
+        self.inner.stopped.store(true, Ordering::Release);
+        let _ = self.inner.tasks.send(Message::Stop);
+        let here = std::thread::current().id();
+        for t in callbacks {
             if t.thread().id() != here {
                 let _ = t.join();
             }
@@ -258,5 +269,48 @@ mod tests {
         }
         assert_eq!(d.fired.load(Ordering::SeqCst), 1);
         rt.shutdown();
+    }
+
+    struct SlowExpiry {
+        runtime: Runtime,
+        entered: AtomicUsize,
+        ran: Arc<AtomicUsize>,
+    }
+
+    impl Expiring for SlowExpiry {
+        fn expire_due(&self, _now: Instant) -> Option<Instant> {
+            if self.entered.fetch_add(1, Ordering::SeqCst) == 0 {
+                std::thread::sleep(Duration::from_millis(100));
+                let ran = self.ran.clone();
+                self.runtime.spawn(Box::new(move || {
+                    ran.fetch_add(1, Ordering::SeqCst);
+                }));
+            }
+            None
+        }
+    }
+
+    #[test]
+    fn a_completion_the_timer_is_producing_during_shutdown_still_runs() {
+        let rt = Runtime::start().unwrap();
+        let ran = Arc::new(AtomicUsize::new(0));
+        let client = Arc::new(SlowExpiry {
+            runtime: rt.clone(),
+            entered: AtomicUsize::new(0),
+            ran: ran.clone(),
+        });
+        let weak: Weak<dyn Expiring> = Arc::downgrade(&(client.clone() as Arc<dyn Expiring>));
+        rt.register(weak);
+        rt.wake_at(Instant::now());
+        let give_up = Instant::now() + Duration::from_secs(10);
+        while client.entered.load(Ordering::SeqCst) == 0 && Instant::now() < give_up {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert!(
+            client.entered.load(Ordering::SeqCst) > 0,
+            "the timer never ran"
+        );
+        rt.shutdown();
+        assert_eq!(ran.load(Ordering::SeqCst), 1);
     }
 }
