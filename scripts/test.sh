@@ -15,6 +15,9 @@ if [ -z "${AWSIOTJOBS_NO_INSTALL:-}" ]; then
     scripts/install-deps.sh
 fi
 
+step "cargo build (the static and shared libraries, which some tests inspect, and the emulator)"
+cargo build --workspace
+
 step "cargo test (library and emulator)"
 cargo test --workspace
 
