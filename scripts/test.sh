@@ -18,11 +18,17 @@ fi
 step "cargo build (the static and shared libraries, which some tests inspect, and the emulator)"
 cargo build --workspace
 
-step "cargo test (library and emulator)"
+step "cargo test (library, emulator, and bench/: the fault and load tests)"
 cargo test --workspace
 
 step "C test suite (ctest, sanitizers)"
 scripts/c-tests.sh
+
+# The same C suite under valgrind memcheck takes ~5-8 minutes: opt in with AWSIOTJOBS_VALGRIND=1.
+if [ -n "${AWSIOTJOBS_VALGRIND:-}" ]; then
+    step "C test suite under valgrind"
+    scripts/c-tests-valgrind.sh
+fi
 
 step "C and C++ examples against the emulator (ctest)"
 c-examples/run-tests.sh
