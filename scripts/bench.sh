@@ -36,8 +36,12 @@ if [ "${1:-}" = footprint-variants ]; then
         shift
         dir="$target/footprint/$name"
         echo "==> $name: $*" >&2
-        env $(for s in "$@"; do printf 'CARGO_PROFILE_RELEASE_%s ' "$s"; done) \
-            CARGO_TARGET_DIR="$dir" cargo build --release --quiet -p awsiotjobs --lib
+        # One crate type per build: cargo applies no LTO to a library it also builds as rlib.
+        for type in cdylib staticlib; do
+            env $(for s in "$@"; do printf 'CARGO_PROFILE_RELEASE_%s ' "$s"; done) \
+                CARGO_TARGET_DIR="$dir" \
+                cargo rustc --release --quiet -p awsiotjobs --lib --crate-type "$type"
+        done
         "$target/release/awsiotjobs-bench" footprint --lib-dir "$dir/release" --label "$name"
     done
     exit 0

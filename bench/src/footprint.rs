@@ -110,19 +110,6 @@ fn program_size(
     stripped_size(&exe, scratch)
 }
 
-fn has_symbol(lib: &Path, symbol: &str) -> bool {
-    Command::new("nm")
-        .args(["-g", "--defined-only"])
-        .arg(lib)
-        .output()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .any(|l| l.ends_with(&format!(" {symbol}")))
-        })
-        .unwrap_or(false)
-}
-
 fn kib(bytes: u64) -> String {
     format!("{:.0} KiB ({bytes} B)", bytes as f64 / 1024.0)
 }
@@ -160,27 +147,18 @@ pub fn footprint(lib_dir: Option<PathBuf>, label: &str, verdicts: &mut Vec<Verdi
             kib(jobs - base),
         ]);
     }
-    if has_symbol(&a, "IotMqtt_Connect") {
-        let source = format!(
-            "{}\n{WITH_MQTT}",
-            JOBS_ONLY.replace("return 0;\n}\n", "return use_mqtt(argc);\n}\n")
-        );
-        let source = format!("int use_mqtt(int argc);\n{source}");
-        if let (Some(base), Some(full)) = (
-            base,
-            program_size(&scratch, "with_mqtt", &source, Some(&a), &include),
-        ) {
-            table.row(vec![
-                "static link adds: Jobs API + IotMqtt_Connect (Paho)".into(),
-                kib(full - base),
-            ]);
-        }
-    } else {
-        table.row(vec![
-            "static link adds: Jobs API + IotMqtt_Connect".into(),
-            "(IotMqtt_Connect not in this library yet)".into(),
-        ]);
-    }
+    let source = format!(
+        "int use_mqtt(int argc);\n{}\n{WITH_MQTT}",
+        JOBS_ONLY.replace("return 0;\n}\n", "return use_mqtt(argc);\n}\n")
+    );
+    let full = program_size(&scratch, "with_mqtt", &source, Some(&a), &include);
+    table.row(vec![
+        "static link adds: Jobs API + IotMqtt_Connect (Paho)".into(),
+        match (base, full) {
+            (Some(base), Some(full)) => kib(full - base),
+            _ => "(does not link: see above)".into(),
+        },
+    ]);
     let _ = std::fs::remove_dir_all(&scratch);
     verdicts.push(Verdict {
         figure: format!("stripped libawsiotjobs.so ({label})"),
