@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 pub struct Counting;
 
 static LIVE: AtomicIsize = AtomicIsize::new(0);
+static ALLOCATIONS: AtomicIsize = AtomicIsize::new(0);
 
 // SAFETY: defers to the system allocator; only counts.
 unsafe impl GlobalAlloc for Counting {
@@ -15,6 +16,7 @@ unsafe impl GlobalAlloc for Counting {
         let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
             LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
         }
         p
     }
@@ -29,6 +31,7 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: same contract as ours.
         let p = unsafe { System.realloc(ptr, layout, new_size) };
         if !p.is_null() {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
             LIVE.fetch_add(
                 new_size as isize - layout.size() as isize,
                 Ordering::Relaxed,
@@ -41,6 +44,11 @@ unsafe impl GlobalAlloc for Counting {
 /// Bytes currently allocated through the Rust global allocator.
 pub fn live_bytes() -> isize {
     LIVE.load(Ordering::Relaxed)
+}
+
+/// Allocations (and reallocations) made through the Rust global allocator so far.
+pub fn allocations() -> isize {
+    ALLOCATIONS.load(Ordering::Relaxed)
 }
 
 /// Resident set size of this process, in KiB (`VmRSS` of `/proc/self/status`).
