@@ -238,12 +238,50 @@ pub fn pipelined(
 }
 
 /// The throughput sweep over window sizes and thing counts.
-pub fn throughput(port: u16, duration: Duration, verdicts: &mut Vec<Verdict>) {
+/// CPU seconds (user + system) a process used so far, from `/proc/PID/stat`.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command (which may hold spaces): utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let ticks: Vec<f64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    ticks.iter().sum::<f64>() / 100.0
+}
+
+/// Runs `f` (which returns ops/s and failures) and adds the CPU microseconds per operation
+/// this process and the emulator spent meanwhile.
+fn with_cpu(emulator: u32, f: impl FnOnce() -> (f64, u64)) -> (f64, u64, f64, f64) {
+    let me = std::process::id();
+    let (c0, e0, t0) = (cpu_seconds(me), cpu_seconds(emulator), Instant::now());
+    let (rate, failed) = f();
+    let ops = rate * t0.elapsed().as_secs_f64();
+    let per_op = |d: f64| d * 1e6 / ops;
+    (
+        rate,
+        failed,
+        per_op(cpu_seconds(me) - c0),
+        per_op(cpu_seconds(emulator) - e0),
+    )
+}
+
+pub fn throughput(port: u16, emulator: u32, duration: Duration, verdicts: &mut Vec<Verdict>) {
     let aws = Conn::mqtt("127.0.0.1", port, "bench-throughput-aws", true);
     let generic = Conn::mqtt("127.0.0.1", port, "bench-throughput-generic", false);
     let table = Table::new(
         "Throughput: pipelined UpdateAsync (N in flight over M things)",
-        &["path", "N in flight", "M things", "ops/s", "failed"],
+        &[
+            "path",
+            "N in flight",
+            "M things",
+            "ops/s",
+            "failed",
+            "client CPU µs/op",
+            "emulator CPU µs/op",
+        ],
     );
     let mut best = 0f64;
     // (path, connection, flags, windows, thing counts)
@@ -259,19 +297,24 @@ pub fn throughput(port: u16, duration: Duration, verdicts: &mut Vec<Verdict>) {
         ),
     ];
     for &n in &[64usize, 256] {
-        let rate = RawJobs::pipelined(port, n, 16, JOB, duration);
+        let (rate, _, client, emu) = with_cpu(emulator, || {
+            (RawJobs::pipelined(port, n, 16, JOB, duration), 0)
+        });
         table.row(vec![
             "raw Paho, no library (floor)".into(),
             n.to_string(),
             "16".into(),
             format!("{rate:.0}"),
             "0".into(),
+            format!("{client:.1}"),
+            format!("{emu:.1}"),
         ]);
     }
     for (label, conn, flags, windows, thing_counts) in runs {
         for &m in thing_counts {
             for &n in windows {
-                let (rate, failed) = pipelined(conn, n, m, duration, flags);
+                let (rate, failed, client, emu) =
+                    with_cpu(emulator, || pipelined(conn, n, m, duration, flags));
                 best = best.max(rate);
                 table.row(vec![
                     label.into(),
@@ -279,6 +322,8 @@ pub fn throughput(port: u16, duration: Duration, verdicts: &mut Vec<Verdict>) {
                     m.to_string(),
                     format!("{rate:.0}"),
                     failed.to_string(),
+                    format!("{client:.1}"),
+                    format!("{emu:.1}"),
                 ]);
             }
         }

@@ -98,6 +98,7 @@ fn main() {
             ),
             "throughput" => latency::throughput(
                 emulator.mqtt_port,
+                emulator.pid(),
                 Duration::from_millis(scale(2000, 300) as u64),
                 &mut verdicts,
             ),
