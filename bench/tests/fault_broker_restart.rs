@@ -151,6 +151,24 @@ fn submit_burst(
     });
 }
 
+/// Queues `job` for `thing` (its queue was empty, so the service sends notify-next) and waits
+/// for the notify callback to count it.
+fn queue_and_expect_notify(
+    service: &JobsService,
+    notes: &AtomicUsize,
+    job: &str,
+    thing: &str,
+    when: &str,
+) {
+    let before = notes.load(Ordering::SeqCst);
+    let request = CreateJobRequest::new(job, &[thing], serde_json::json!({}));
+    service.create_job(&request).unwrap();
+    assert!(
+        eventually(|| notes.load(Ordering::SeqCst) > before),
+        "no notify-next callback {when}"
+    );
+}
+
 #[test]
 fn broker_killed_with_a_thousand_operations_in_flight_then_restarted() {
     let heap_before = live_bytes();
@@ -181,17 +199,7 @@ fn broker_killed_with_a_thousand_operations_in_flight_then_restarted() {
         assert_eq!(conn.set_notify_next(&cstring(thing), &on_note), SUCCESS);
     }
     std::thread::sleep(Duration::from_millis(200));
-    service
-        .create_job(&CreateJobRequest::new(
-            "before",
-            &[NOTIFIED[0]],
-            serde_json::json!({}),
-        ))
-        .unwrap();
-    assert!(
-        eventually(|| notes.load(Ordering::SeqCst) >= 1),
-        "notify before the fault"
-    );
+    queue_and_expect_notify(&service, &notes, "before", NOTIFIED[0], "before the fault");
 
     let in_flight = 1000;
     let during = 200;
@@ -260,18 +268,7 @@ fn broker_killed_with_a_thousand_operations_in_flight_then_restarted() {
         &outcomes,
         in_flight + during..total,
     );
-    let before = notes.load(Ordering::SeqCst);
-    service
-        .create_job(&CreateJobRequest::new(
-            "after",
-            &[NOTIFIED[1]],
-            serde_json::json!({}),
-        ))
-        .unwrap();
-    assert!(
-        eventually(|| notes.load(Ordering::SeqCst) > before),
-        "notify callbacks resume after the restart"
-    );
+    queue_and_expect_notify(&service, &notes, "after", NOTIFIED[1], "after the restart");
     assert!(eventually(|| outcomes.seen.lock()[in_flight + during..]
         .iter()
         .all(|s| !s.is_empty())));
