@@ -50,21 +50,6 @@ impl JobState {
         }
     }
 
-    /// The state as the C `AwsIotJobs_StateName` prints it.
-    pub fn display_name(raw: u32) -> &'static str {
-        match raw {
-            0 => "QUEUED",
-            1 => "IN PROGRESS",
-            2 => "FAILED",
-            3 => "SUCCEEDED",
-            4 => "CANCELED",
-            5 => "TIMED OUT",
-            6 => "REJECTED",
-            7 => "REMOVED",
-            _ => "INVALID STATE",
-        }
-    }
-
     /// True for the states a device may report in an update.
     pub fn device_may_set(self) -> bool {
         matches!(

@@ -24,7 +24,6 @@ unsafe fn set(
     let lib = library::get()?;
     // SAFETY: forwarded contract.
     let thing = unsafe { required_str(thing, thing_length) }?;
-    crate::core::validate::thing_name(thing)?;
     // SAFETY: forwarded contract.
     let info = unsafe { try_ref(info) }?;
     if info.function.is_none() && info.oldFunction.is_none() {

@@ -9,7 +9,9 @@ use parking_lot::RwLock;
 use super::boundary::{code, guard, required_str, try_bytes, try_ref};
 use super::handles::{self, ConnectionEntry, Link};
 use super::library;
-use super::types::{AwsIotJobsError_t, IotMqttConnection_t, IotMqttError_t, IotMqttQos_t};
+use super::types::{
+    AwsIotJobsError_t, IotMqttConnection_t, IotMqttError, IotMqttError_t, IotMqttQos_t,
+};
 use crate::core::JobsError;
 use crate::transport::{Connection, Qos, Router, Transport, TransportError};
 
@@ -67,10 +69,13 @@ unsafe impl Send for CTransport {}
 unsafe impl Sync for CTransport {}
 
 fn mqtt_result(status: IotMqttError_t) -> Result<(), TransportError> {
+    const SUCCESS: u32 = IotMqttError::IOT_MQTT_SUCCESS as u32;
+    const TIMEOUT: u32 = IotMqttError::IOT_MQTT_TIMEOUT as u32;
+    const REFUSED: u32 = IotMqttError::IOT_MQTT_SERVER_REFUSED as u32;
     match status {
-        0 => Ok(()),
-        8 => Err(TransportError::Timeout),
-        9 => Err(TransportError::Refused),
+        SUCCESS => Ok(()),
+        TIMEOUT => Err(TransportError::Timeout),
+        REFUSED => Err(TransportError::Refused),
         other => Err(TransportError::Failed(format!(
             "transport returned {other}"
         ))),

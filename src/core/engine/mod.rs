@@ -206,9 +206,7 @@ impl Engine {
         }
         let id = NEXT_OP.fetch_add(1, Ordering::Relaxed);
         let pending = Pending {
-            thing: key.thing.clone(),
-            operation,
-            job_id: key.job_id.clone(),
+            key,
             token,
             subscribed,
             deadline: sub.deadline,
@@ -375,15 +373,10 @@ impl Engine {
         if !pending.subscribed {
             return;
         }
-        let key = ReplyKey {
-            thing: pending.thing.clone(),
-            operation: pending.operation,
-            job_id: pending.job_id.clone(),
-        };
         let now = Instant::now();
         let evicted = {
             let mut subs = self.subs.lock();
-            subs.release(&key, now);
+            subs.release(&pending.key, now);
             if subs.lingering() > self.config.linger_max {
                 subs.evictions(now, self.config.linger_max, self.config.linger_idle)
             } else {

@@ -1,16 +1,15 @@
 //! The table of operations in flight: by age (for replies without a token), by client token
 //! (the normal match) and by deadline (for the timer).
 
-use super::{Completion, OpId};
+use super::{Completion, OpId, ReplyKey};
 use crate::core::topics::Operation;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
 /// One operation waiting for its reply.
 pub struct Pending {
-    pub thing: String,
-    pub operation: Operation,
-    pub job_id: Option<String>,
+    /// The thing, operation and job ID the reply must come back on.
+    pub key: ReplyKey,
     pub token: String,
     /// True when this operation holds a reference on its reply subscription.
     pub subscribed: bool,
@@ -20,7 +19,9 @@ pub struct Pending {
 
 impl Pending {
     fn answers(&self, thing: &str, operation: Operation, job_id: Option<&str>) -> bool {
-        self.operation == operation && self.thing == thing && self.job_id.as_deref() == job_id
+        self.key.operation == operation
+            && self.key.thing == thing
+            && self.key.job_id.as_deref() == job_id
     }
 }
 
