@@ -2,7 +2,11 @@
 # Makes the static library that ships: target/<profile>/dist/libawsiotjobs.a, with only the
 # public C API (the patterns of symbols/public.txt) left global.
 #
-#   scripts/hide-symbols.sh [debug|release]      (default debug; run `cargo build` first)
+#   scripts/hide-symbols.sh [debug|release|dist]      (default debug; build the library first)
+#
+# dist is Cargo.toml's size-optimised profile, built one crate type at a time (see
+# scripts/install.sh): its input is target/dist/libawsiotjobs.a, its output
+# target/dist/dist/libawsiotjobs.a.
 #
 # The Rust staticlib carries ~500 C-visible globals of its dependencies, Paho C's among them
 # with generic names (Log, ListAppend, Socket_*, ...), which would clash with a firmware's own.
@@ -18,7 +22,12 @@ output_dir=$root/target/$profile/dist
 output=$output_dir/libawsiotjobs.a
 
 if [ ! -f "$input" ]; then
-    echo "$input does not exist: run cargo build (--release for release) first" >&2
+    case "$profile" in
+        debug) build="cargo build --lib" ;;
+        dist) build="cargo rustc --profile dist -p awsiotjobs --lib --crate-type staticlib" ;;
+        *) build="cargo build --lib --profile $profile" ;;
+    esac
+    echo "$input does not exist: run $build first" >&2
     exit 1
 fi
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs awsiotjobs under a prefix, for C and C++ builds that use it from outside this repo:
 #
-#   scripts/install.sh --prefix DIR [--profile release|debug] [--no-build]
+#   scripts/install.sh --prefix DIR [--profile dist|release|debug] [--no-build]
 #
 #   DIR/lib/libawsiotjobs.a                  static library (public symbols only, when
 #                                            scripts/hide-symbols.sh exists)
@@ -13,36 +13,48 @@
 #   DIR/lib/pkgconfig/awsiotjobs-static.pc   pkg-config for the static library
 #   DIR/lib/cmake/awsiotjobs/                find_package(awsiotjobs): awsiotjobs::awsiotjobs
 #
-# It builds the library with cargo first (the release profile unless told otherwise) unless
-# --no-build is given. The templates are in packaging/.
+# It builds the library with cargo first unless --no-build is given. The default profile is
+# dist (Cargo.toml: opt-level "s", LTO, one codegen unit), the size-optimised build that ships;
+# cargo applies no LTO to a library it builds as rlib at the same time, so the .so and the .a
+# are built one crate type at a time (cargo rustc --crate-type), into target/dist/. release and
+# debug use cargo build --lib (target/release/, target/debug/). The templates are in packaging/.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 prefix=""
 # What follows (scripts/hide-symbols.sh too) reads cargo's output from target/ here.
 export CARGO_TARGET_DIR="$repo/target"
-profile=release
+profile=dist
 build=1
 usage() { sed -n '2,/^set -e/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;
         --prefix=*) prefix=${1#--prefix=}; shift ;;
-        --profile) profile=${2:?--profile needs release or debug}; shift 2 ;;
+        --profile) profile=${2:?--profile needs dist, release or debug}; shift 2 ;;
+        --profile=*) profile=${1#--profile=}; shift ;;
         --no-build) build=0; shift ;;
         -h|--help) usage 0 ;;
         *) echo "install.sh: unknown argument $1" >&2; usage 2 >&2 ;;
     esac
 done
 [ -n "$prefix" ] || { echo "install.sh: --prefix DIR is required" >&2; exit 2; }
-case "$profile" in release|debug) ;; *) echo "install.sh: --profile release|debug" >&2; exit 2 ;; esac
+case "$profile" in dist|release|debug) ;; *) echo "install.sh: --profile dist|release|debug" >&2; exit 2 ;; esac
 mkdir -p "$prefix"
 prefix=$(cd "$prefix" && pwd)
 
 target=$repo/target/$profile
 if [ "$build" = 1 ]; then
-    flag=""; [ "$profile" = release ] && flag=--release
-    (cd "$repo" && cargo build --lib $flag)
+    case "$profile" in
+        dist)
+            # One crate type per build, so that LTO applies (build.rs's link arguments, the
+            # version script and SONAME among them, still reach the cdylib's link).
+            for type in cdylib staticlib; do
+                (cd "$repo" && cargo rustc --profile dist -p awsiotjobs --lib --crate-type "$type")
+            done ;;
+        release) (cd "$repo" && cargo build -p awsiotjobs --lib --release) ;;
+        debug) (cd "$repo" && cargo build -p awsiotjobs --lib) ;;
+    esac
 fi
 for f in libawsiotjobs.a libawsiotjobs.so; do
     [ -f "$target/$f" ] || { echo "install.sh: $target/$f is missing: build first" >&2; exit 1; }

@@ -5,14 +5,15 @@
 #   pkg-config awsiotjobs (shared) and awsiotjobs-static,
 # checking that a shared build needs the library by its SONAME and a static build not at all.
 #
-#   tests/install/run.sh [--profile release|debug]    (default: debug, what the tests build)
+#   tests/install/run.sh [--profile dist|release|debug]    (default: debug, what the tests build;
+#                                                       install.sh alone defaults to dist)
 # Ends with the line "install: N passed, N failed".
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here="$repo/tests/install"
 profile=debug
-[ "${1:-}" = --profile ] && profile=${2:?--profile needs release or debug}
+[ "${1:-}" = --profile ] && profile=${2:?--profile needs dist, release or debug}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
