@@ -304,6 +304,17 @@ fn main() {
     );
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libawsiotjobs.so.0");
 
+    // Two of Paho C's calls go through wrappers of ours (src/ffi/paho_wraps.rs): in the shared
+    // library, this package's tests and executables; scripts/hide-symbols.sh does the same for
+    // the static library. symbols/wrapped.txt names them, one per line.
+    println!("cargo:rerun-if-changed=symbols/wrapped.txt");
+    let wrapped = root.join("symbols").join("wrapped.txt");
+    let wrapped = fs::read_to_string(&wrapped)
+        .unwrap_or_else(|error| panic!("{}: {error}", wrapped.display()));
+    for name in wrapped.split_whitespace() {
+        println!("cargo:rustc-link-arg=-Wl,--wrap={name}");
+    }
+
     // A header dropped from the table must not linger in the generated tree.
     let _ = fs::remove_dir_all(&out);
     for header in HEADERS {

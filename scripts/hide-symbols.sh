@@ -34,7 +34,13 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-ld -r --whole-archive "$input" -o "$work/all.o"
+# Two of Paho C's calls go through wrappers of ours (src/ffi/paho_wraps.rs), as build.rs links
+# the shared library: the names are in symbols/wrapped.txt.
+wraps=()
+while read -r name; do
+    [ -n "$name" ] && wraps+=("--wrap=$name")
+done <"$root/symbols/wrapped.txt"
+ld -r "${wraps[@]}" --whole-archive "$input" -o "$work/all.o"
 objcopy --wildcard --keep-global-symbols="$root/symbols/public.txt" \
     --remove-section=.llvmbc --remove-section=.llvmcmd \
     "$work/all.o" "$work/awsiotjobs.o"

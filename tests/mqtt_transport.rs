@@ -179,6 +179,7 @@ fn tls_with_a_client_certificate_is_accepted() {
         client_cert: Some(certs.path("client.crt")),
         private_key: Some(certs.path("client.key")),
         alpn: Vec::new(),
+        ..TlsSettings::default()
     });
     let router = Router::new();
     let t = PahoTransport::connect(&s, router, Arc::new(Events::default()), BOUND).unwrap();
@@ -209,6 +210,7 @@ fn mutual(certs: &Certs, ca: &str) -> TlsSettings {
         client_cert: Some(certs.path("client.crt")),
         private_key: Some(certs.path("client.key")),
         alpn: Vec::new(),
+        ..TlsSettings::default()
     }
 }
 

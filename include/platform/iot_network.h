@@ -125,13 +125,12 @@ struct IotNetworkCredentials {
    */
   const char *pAlpnProtos;
   /**
-   * TLS maximum fragment length to negotiate; 0 for none.
+   * Largest TLS record to send, 512 to 16384 bytes (the read buffer is sized to match); 0
+   * for OpenSSL's default.
    */
   size_t maxFragmentLength;
   /**
-   * Ignored: the host name is always sent as server name indication (SNI). The Paho C client
-   * underneath (1.3.16) sets it unconditionally and has no option to leave it out; see
-   * `IotMqtt_Connect`.
+   * Leave the server name indication (SNI) out of the TLS handshake.
    */
   bool disableSni;
   const char *pRootCa;

@@ -11,7 +11,8 @@
 //! which firmware plugs in its own MQTT client; `settings` our run-time settings; `mqtt_api`
 //! the `IotMqtt_*` connection API over Paho (with `mqtt_args` reading its C arguments,
 //! `mqtt_connection` its connections and operations, `mqtt_serial` the per-connection threads),
-//! `network_openssl` and `sdk_init` the v4 set-up calls around it. The headers under `include/`
+//! `network_openssl` and `sdk_init` the v4 set-up calls around it, `paho_wraps` the two
+//! Paho C calls redirected at link time (TLS extras, DISCONNECT left out). The headers under `include/`
 //! are generated from these files by `build.rs`.
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 #![allow(clippy::missing_safety_doc)]
@@ -27,6 +28,7 @@ mod mqtt_connection;
 mod mqtt_serial;
 mod network_openssl;
 mod notify;
+mod paho_wraps;
 mod request_info;
 mod sdk_init;
 mod settings;

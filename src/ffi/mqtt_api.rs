@@ -83,11 +83,10 @@ pub extern "C" fn IotMqtt_Cleanup() {
 /// (CONNACK refusal), `IOT_MQTT_TIMEOUT`. Blocks the calling thread; starts the connection's
 /// threads. Any thread, callbacks of this library included.
 ///
-/// TLS always sends the host name as SNI: `disableSni` of the credentials is ignored. The
-/// bundled Paho C 1.3.16 calls `SSL_set_tlsext_host_name` with the host of the server URI for
-/// every TLS connection (`SSLSocket_setSocketForSSL`) and `MQTTAsync_SSLOptions` has no field
-/// to skip it; naming the server by IP address does not help, as OpenSSL then sends the
-/// address itself as the server name. AWS IoT requires SNI anyway.
+/// TLS follows the credentials: only `pRootCa` is trusted, the host name is verified against
+/// the server's certificate and sent as SNI unless `disableSni`, `pAlpnProtos` is offered, and
+/// `maxFragmentLength` (0, or 512 to 16384; anything else is `IOT_MQTT_BAD_PARAMETER`) limits
+/// the records sent.
 #[no_mangle]
 pub unsafe extern "C" fn IotMqtt_Connect(
     pNetworkInfo: *const IotMqttNetworkInfo_t,
@@ -109,8 +108,9 @@ pub unsafe extern "C" fn IotMqtt_Connect(
     })
 }
 
-/// Closes a connection: a DISCONNECT is sent unless `flags` has `IOT_MQTT_FLAG_CLEANUP_ONLY`,
-/// Jobs operations still in flight on it end with `AWS_IOT_JOBS_MQTT_ERROR`, queued MQTT
+/// Closes a connection: a DISCONNECT is sent unless `flags` has `IOT_MQTT_FLAG_CLEANUP_ONLY`
+/// (then the socket just closes, as after a network failure, and the broker publishes the
+/// connection's will), Jobs operations still in flight on it end with `AWS_IOT_JOBS_MQTT_ERROR`, queued MQTT
 /// operations with `IOT_MQTT_NETWORK_ERROR`, and the disconnect callback runs with
 /// `IOT_MQTT_DISCONNECT_CALLED`. When it returns no callback of the connection runs any more
 /// (unless it was called from one, which finishes first). The handle is invalid afterwards;

@@ -16,6 +16,7 @@ use super::types::{
     IotMqttNetworkInfo_t, IotMqttPublishInfo_t, IotMqttSubscription_t, IotNetworkCredentials,
 };
 use crate::transport::paho::{Settings, TlsSettings, Will};
+use crate::transport::paho_hooks::TlsExtras;
 use crate::transport::Qos;
 
 /// The result of reading or doing something for an `IotMqtt_*` function.
@@ -287,7 +288,9 @@ unsafe fn alpn(p: *const c_char) -> MqttResult<Vec<String>> {
 }
 
 /// The TLS settings of `IotNetworkCredentials`: file paths, as the v4 OpenSSL port took them.
-/// `maxFragmentLength`, `pUserName` and `pPassword` are not used by this stack.
+/// `maxFragmentLength` is 0 or 512 to 16384 (OpenSSL's range for the send fragment, which is
+/// what v4 set with it). `pUserName` and `pPassword` are not used, as on v4's OpenSSL port: the
+/// MQTT user name and password are those of `IotMqttConnectInfo_t`.
 ///
 /// # Safety
 /// `credentials` is valid, its pointers as documented on the struct.
@@ -299,12 +302,21 @@ unsafe fn tls(credentials: &IotNetworkCredentials) -> MqttResult<TlsSettings> {
     if client_cert.is_some() != private_key.is_some() {
         return Err(BAD_PARAMETER);
     }
+    let max_send_fragment = match credentials.maxFragmentLength {
+        0 => 0,
+        length @ 512..=16384 => length as u16,
+        _ => return Err(BAD_PARAMETER),
+    };
     Ok(TlsSettings {
         root_ca,
         client_cert,
         private_key,
         // SAFETY: forwarded contract.
         alpn: unsafe { alpn(credentials.pAlpnProtos) }?,
+        extras: TlsExtras {
+            disable_sni: credentials.disableSni,
+            max_send_fragment,
+        },
     })
 }
 

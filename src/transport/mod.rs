@@ -11,6 +11,7 @@
 
 pub mod loopback;
 pub mod paho;
+pub mod paho_hooks;
 pub mod responder;
 pub mod router;
 

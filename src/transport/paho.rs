@@ -25,6 +25,7 @@ use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
 use paho_mqtt as paho;
 use parking_lot::{Condvar, Mutex};
 
+use super::paho_hooks::{self, TlsExtras, TlsRegistration};
 use super::{Qos, Router, Transport, TransportError};
 
 /// How the link is re-established after it dropped: wait `first`, then double the wait after
@@ -55,6 +56,8 @@ pub struct TlsSettings {
     pub private_key: Option<PathBuf>,
     /// ALPN protocol names offered, e.g. `x-amzn-mqtt-ca` for AWS IoT on port 443.
     pub alpn: Vec<String>,
+    /// No SNI, a smaller record size: applied inside Paho (see [`paho_hooks`]).
+    pub extras: TlsExtras,
 }
 
 /// The last-will message of a connection.
@@ -218,6 +221,9 @@ const MAX_ATTEMPT: Duration = Duration::from_secs(30);
 /// An MQTT 3.1.1 connection through Paho that reconnects and resubscribes by itself.
 pub struct PahoTransport {
     client: paho::AsyncClient,
+    client_id: String,
+    /// Keeps the TLS extras applied to the sessions of reconnections too.
+    _tls_extras: Option<TlsRegistration>,
     aws_iot: bool,
     link: Mutex<LinkState>,
     link_changed: Condvar,
@@ -343,7 +349,21 @@ impl PahoTransport {
                 "the client ID contains a NUL byte".into(),
             ));
         }
+        let extras = settings
+            .tls
+            .as_ref()
+            .map(|tls| tls.extras)
+            .unwrap_or_default();
+        if extras.max_send_fragment != 0 && !(512..=16384).contains(&extras.max_send_fragment) {
+            return Err(ConnectError::Invalid(
+                "the TLS maximum fragment length must be 0 or 512 to 16384".into(),
+            ));
+        }
         keep_paho_threads();
+        // A DISCONNECT left out for an earlier connection with this ID must not hit this one.
+        paho_hooks::forget_abandoned(&settings.client_id);
+        let tls_extras =
+            (!extras.is_default()).then(|| paho_hooks::register_tls(&settings.host, extras));
         let client = paho::CreateOptionsBuilder::new_v3()
             .server_uri(settings.uri())
             .client_id(settings.client_id.as_str())
@@ -370,9 +390,21 @@ impl PahoTransport {
         });
 
         wait_connect(client.connect(options), Instant::now() + timeout, || false)?;
+        if tls_extras
+            .as_ref()
+            .is_some_and(|extras| extras.applied() == 0)
+        {
+            return Err(ConnectError::Invalid(
+                "disabling SNI or setting the TLS fragment length needs the linker flags of \
+                 build.rs (--wrap=SSL_ctrl)"
+                    .into(),
+            ));
+        }
 
         let transport = Arc::new(PahoTransport {
             client,
+            client_id: settings.client_id.clone(),
+            _tls_extras: tls_extras,
             aws_iot: settings.aws_iot,
             link: Mutex::new(LinkState {
                 up: true,
@@ -407,8 +439,9 @@ impl PahoTransport {
 
     /// Ends the connection: calls waiting for the link fail at once, the supervisor stops, no
     /// message is delivered any more, and with `send_disconnect` a DISCONNECT is sent (waiting at
-    /// most a second; over a live link it returns once the DISCONNECT is written). Idempotent.
-    /// Must not be called from a [`LinkEvents`] method. Dropping the transport afterwards is
+    /// most a second; over a live link it returns once the DISCONNECT is written). Without it
+    /// the socket is closed with no DISCONNECT when the transport is dropped, as after a network
+    /// failure, so the broker publishes the will. Idempotent. Must not be called from a [`LinkEvents`] method. Dropping the transport afterwards is
     /// immediate too (see [`keep_paho_threads`]).
     pub fn close(&self, send_disconnect: bool) {
         {
@@ -427,6 +460,11 @@ impl PahoTransport {
         }
         self.client.remove_message_callback();
         self.client.remove_connection_lost_callback();
+        if !send_disconnect && self.client.is_connected() {
+            // Paho sends DISCONNECT when the client is destroyed; the mark makes it close the
+            // socket without one, so the broker publishes the will.
+            paho_hooks::abandon(&self.client_id);
+        }
         if send_disconnect && self.client.is_connected() {
             let options = paho::DisconnectOptionsBuilder::new()
                 .timeout(Duration::from_millis(500))

@@ -4,6 +4,8 @@
 //! fake Jobs service of `awsiotjobs::transport::responder`.
 #![allow(dead_code)]
 
+pub mod tap;
+
 use awsiotjobs::transport::responder::{FakeJobs, Responder};
 use paho_mqtt as paho;
 use parking_lot::Mutex;
