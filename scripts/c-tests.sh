@@ -24,6 +24,7 @@ fi
 
 cmake -S "$root/tests/c" -B "$build_dir" \
     -DAWSIOTJOBS_LIBRARY="$root/target/$profile/dist/libawsiotjobs.a" \
+    -DAWSIOTJOBS_SHARED_LIBRARY="$root/target/$profile/libawsiotjobs.so" \
     -DAWSIOTJOBS_SANITIZE="${SANITIZE:-ON}" \
     "$@"
 cmake --build "$build_dir" --parallel 2

@@ -50,14 +50,7 @@ static void on_disconnect( void * context, IotMqttCallbackParam_t * param )
 
 static IotMqttPublishInfo_t publish_info( const char * topic, const char * payload, IotMqttQos_t qos )
 {
-    IotMqttPublishInfo_t publish = IOT_MQTT_PUBLISH_INFO_INITIALIZER;
-
-    publish.qos = qos;
-    publish.pTopicName = topic;
-    publish.topicNameLength = ( uint16_t ) strlen( topic );
-    publish.pPayload = payload;
-    publish.payloadLength = strlen( payload );
-    return publish;
+    return test_publish( topic, payload, strlen( payload ), qos );
 }
 
 static IotMqttSubscription_t subscription( const char * filter )

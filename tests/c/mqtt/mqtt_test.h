@@ -74,6 +74,22 @@ static inline int wait_count( atomic_int * counter, int target )
     return atomic_load( counter ) >= target;
 }
 
+/* A publish of `length` bytes of `payload` to `topic`. */
+static inline IotMqttPublishInfo_t test_publish( const char * topic,
+                                                 const void * payload,
+                                                 size_t length,
+                                                 IotMqttQos_t qos )
+{
+    IotMqttPublishInfo_t publish = IOT_MQTT_PUBLISH_INFO_INITIALIZER;
+
+    publish.qos = qos;
+    publish.pTopicName = topic;
+    publish.topicNameLength = ( uint16_t ) strlen( topic );
+    publish.pPayload = payload;
+    publish.payloadLength = length;
+    return publish;
+}
+
 /* What a connection is made from, v4 style: server info, optional credentials. */
 typedef struct TestEndpoint
 {
