@@ -12,6 +12,7 @@
 pub mod loopback;
 pub mod paho;
 pub mod paho_hooks;
+pub mod paho_reaper;
 pub mod responder;
 pub mod router;
 

@@ -26,6 +26,7 @@ use paho_mqtt as paho;
 use parking_lot::{Condvar, Mutex};
 
 use super::paho_hooks::{self, TlsExtras, TlsRegistration};
+use super::paho_reaper::{self, LastConnect};
 use super::{Qos, Router, Transport, TransportError};
 
 /// How the link is re-established after it dropped: wait `first`, then double the wait after
@@ -224,6 +225,8 @@ pub struct PahoTransport {
     client_id: String,
     /// Keeps the TLS extras applied to the sessions of reconnections too.
     _tls_extras: Option<TlsRegistration>,
+    /// Handed to [`paho_reaper::retire`] with the client when the transport is dropped.
+    last_connect: Mutex<Option<LastConnect>>,
     aws_iot: bool,
     link: Mutex<LinkState>,
     link_changed: Condvar,
@@ -317,14 +320,16 @@ fn keep_paho_threads() {
     });
 }
 
-/// Waits for a connect token, checking every [`POLL`] whether to give up early.
+/// Waits for a connect token, checking every [`POLL`] whether to give up early. The token is
+/// kept by the caller: Paho may still hold it after this gives up (see [`paho_reaper`]).
 fn wait_connect(
-    mut token: paho::Token,
+    connect: &mut LastConnect,
     deadline: Instant,
     give_up: impl Fn() -> bool,
 ) -> Result<(), ConnectError> {
     loop {
-        if let Some(result) = token.try_wait() {
+        if let Some(result) = connect.token().try_wait() {
+            connect.mark_completed();
             return result.map(|_| ()).map_err(classify_connect);
         }
         let now = Instant::now();
@@ -389,11 +394,16 @@ impl PahoTransport {
             let _ = lost_tx.send(Event::Lost);
         });
 
-        wait_connect(client.connect(options), Instant::now() + timeout, || false)?;
+        let mut connect = LastConnect::new(client.connect(options));
+        if let Err(e) = wait_connect(&mut connect, Instant::now() + timeout, || false) {
+            paho_reaper::retire(client, Some(connect));
+            return Err(e);
+        }
         if tls_extras
             .as_ref()
             .is_some_and(|extras| extras.applied() == 0)
         {
+            paho_reaper::retire(client, Some(connect));
             return Err(ConnectError::Invalid(
                 "disabling SNI or setting the TLS fragment length needs the linker flags of \
                  build.rs (--wrap=SSL_ctrl)"
@@ -405,6 +415,7 @@ impl PahoTransport {
             client,
             client_id: settings.client_id.clone(),
             _tls_extras: tls_extras,
+            last_connect: Mutex::new(Some(connect)),
             aws_iot: settings.aws_iot,
             link: Mutex::new(LinkState {
                 up: true,
@@ -444,6 +455,11 @@ impl PahoTransport {
     /// failure, so the broker publishes the will. Idempotent. Must not be called from a [`LinkEvents`] method. Dropping the transport afterwards is
     /// immediate too (see [`keep_paho_threads`]).
     pub fn close(&self, send_disconnect: bool) {
+        self.shut(send_disconnect, !send_disconnect);
+    }
+
+    /// [`PahoTransport::close`]; `abandon` leaves Paho's own DISCONNECT at destroy out too.
+    fn shut(&self, send_disconnect: bool, abandon: bool) {
         {
             let mut link = self.link.lock();
             if link.closed {
@@ -460,7 +476,7 @@ impl PahoTransport {
         }
         self.client.remove_message_callback();
         self.client.remove_connection_lost_callback();
-        if !send_disconnect && self.client.is_connected() {
+        if abandon && self.client.is_connected() {
             // Paho sends DISCONNECT when the client is destroyed; the mark makes it close the
             // socket without one, so the broker publishes the will.
             paho_hooks::abandon(&self.client_id);
@@ -685,7 +701,10 @@ impl PahoTransport {
     /// One reconnection attempt: CONNECT, then every held subscription again.
     fn reattach(&self, attempt: Duration) -> Result<(), ConnectError> {
         let deadline = Instant::now() + attempt;
-        wait_connect(self.client.reconnect(), deadline, || self.is_closed())?;
+        let mut connect = LastConnect::new(self.client.reconnect());
+        let result = wait_connect(&mut connect, deadline, || self.is_closed());
+        *self.last_connect.lock() = Some(connect);
+        result?;
         log_debug("reconnected; restoring subscriptions");
         let wanted: Vec<(String, Qos)> = self
             .subs
@@ -825,8 +844,12 @@ impl Transport for PahoTransport {
 }
 
 impl Drop for PahoTransport {
+    /// Closes like [`PahoTransport::close`] without a DISCONNECT of its own (Paho's destroy then
+    /// sends one, unless `close(false)` asked to leave it out), and lets the reaper destroy the
+    /// client (see [`paho_reaper`]).
     fn drop(&mut self) {
-        self.close(false);
+        self.shut(false, false);
+        paho_reaper::retire(self.client.clone(), self.last_connect.lock().take());
     }
 }
 

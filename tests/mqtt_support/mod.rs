@@ -341,11 +341,22 @@ impl JobsResponder {
     }
 }
 
+/// paho-mqtt's connect tokens hold a clone of their client, and Paho C drops its reference to
+/// a token on its own thread after completing it; were that the last clone, Paho would destroy
+/// the client on its own thread with its global mutex held and deadlock (see
+/// `awsiotjobs::transport::paho_reaper`). A reconnect of [`JobsResponder::wait_connected`] may
+/// still be in Paho's hands when a test ends, so the last clone is dropped later, on a thread
+/// of ours.
 impl Drop for JobsResponder {
     fn drop(&mut self) {
         let _ = self
             .client
             .disconnect(None)
             .wait_for(Duration::from_secs(1));
+        let client = self.client.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(2));
+            drop(client);
+        });
     }
 }

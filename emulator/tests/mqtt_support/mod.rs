@@ -114,6 +114,21 @@ impl Client {
     }
 }
 
+/// paho-mqtt's connect token holds a clone of the client, and Paho C drops its reference to
+/// the token on its own thread just after completing it. Were that the last clone, Paho would
+/// destroy the client on its own thread with its global mutex held and every client of the
+/// test binary would deadlock (seen when a test ended right after connecting). So the last
+/// clone is dropped on a thread of ours, a moment later.
+impl Drop for Client {
+    fn drop(&mut self) {
+        let client = self.client.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(500));
+            drop(client);
+        });
+    }
+}
+
 /// A reply to a Jobs request.
 #[derive(Debug, Clone)]
 pub struct Reply {

@@ -5,7 +5,11 @@
  * with callbacks and IotMqtt_Wait, IsSubscribed, and Disconnect. */
 #include "mqtt_test.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static pthread_t mainThread;
 static atomic_int messages, operations, disconnects;
@@ -157,6 +161,32 @@ static void unknown_host( IotMqttNetworkInfo_t * n, IotMqttConnectInfo_t * i, st
     ( void ) i; ( void ) c;
     n->u.setup.pNetworkServerInfo->pHostName = "no-such-host.invalid";
 }
+static uint16_t silentPort;
+static void silent_server( IotMqttNetworkInfo_t * n, IotMqttConnectInfo_t * i, struct IotNetworkCredentials * c )
+{
+    ( void ) i; ( void ) c;
+    n->u.setup.pNetworkServerInfo->port = silentPort;
+}
+
+/* A listening socket that never accepts: the kernel completes the TCP handshake, nothing
+ * answers after that. */
+static int listen_silently( uint16_t * port )
+{
+    struct sockaddr_in address;
+    socklen_t size = sizeof( address );
+    int s = socket( AF_INET, SOCK_STREAM, 0 );
+
+    memset( &address, 0, sizeof( address ) );
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl( INADDR_LOOPBACK );
+    CHECK( s >= 0 );
+    CHECK( bind( s, ( struct sockaddr * ) &address, sizeof( address ) ) == 0 );
+    CHECK( listen( s, 4 ) == 0 );
+    CHECK( getsockname( s, ( struct sockaddr * ) &address, &size ) == 0 );
+    *port = ntohs( address.sin_port );
+    return s;
+}
+
 static void wrong_ca( IotMqttNetworkInfo_t * n, IotMqttConnectInfo_t * i, struct IotNetworkCredentials * c )
 {
     ( void ) n; ( void ) i;
@@ -178,6 +208,7 @@ static void check_connect_arguments( TestEndpoint_t * endpoint )
     IotMqttConnectInfo_t info = IOT_MQTT_CONNECT_INFO_INITIALIZER;
     IotMqttConnection_t c = IOT_MQTT_CONNECTION_INITIALIZER;
     int64_t started;
+    int silent;
 
     CHECK_MQTT( IotMqtt_Connect( NULL, &info, 1000, &c ), IOT_MQTT_BAD_PARAMETER );
     CHECK_MQTT( IotMqtt_Connect( &network, NULL, 1000, &c ), IOT_MQTT_BAD_PARAMETER );
@@ -202,6 +233,16 @@ static void check_connect_arguments( TestEndpoint_t * endpoint )
     started = now_ms();
     CHECK_MQTT( connect_spoiled( endpoint, unknown_host, 3000 ), IOT_MQTT_NETWORK_ERROR );
     CHECK( now_ms() - started < 3500 );
+
+    /* A server that never answers: IOT_MQTT_TIMEOUT. Paho goes on trying a little longer; when
+     * it gives up, the client it leaves behind must not take Paho down with it (it once did:
+     * nothing of the process connected again, and the connect below hung). */
+    silent = listen_silently( &silentPort );
+    started = now_ms();
+    CHECK_MQTT( connect_spoiled( endpoint, silent_server, 500 ), IOT_MQTT_TIMEOUT );
+    CHECK( now_ms() - started < 1500 );
+    sleep_ms( 2500 );
+    close( silent );
 
     if( endpoint->tls )
     {
