@@ -26,7 +26,7 @@ use paho_mqtt as paho;
 use parking_lot::{Condvar, Mutex};
 
 use super::paho_hooks::{self, TlsExtras, TlsRegistration};
-use super::paho_reaper::{self, LastConnect};
+use super::paho_reaper::{self, ConnectAttempt};
 use super::{Qos, Router, Transport, TransportError};
 
 /// How the link is re-established after it dropped: wait `first`, then double the wait after
@@ -225,8 +225,9 @@ pub struct PahoTransport {
     client_id: String,
     /// Keeps the TLS extras applied to the sessions of reconnections too.
     _tls_extras: Option<TlsRegistration>,
-    /// Handed to [`paho_reaper::retire`] with the client when the transport is dropped.
-    last_connect: Mutex<Option<LastConnect>>,
+    /// The CONNECTs Paho may still hold (the latest, and any not yet settled), handed to
+    /// [`paho_reaper::retire`] with the client when the transport is dropped.
+    connects: Mutex<Vec<ConnectAttempt>>,
     aws_iot: bool,
     link: Mutex<LinkState>,
     link_changed: Condvar,
@@ -323,7 +324,7 @@ fn keep_paho_threads() {
 /// Waits for a connect token, checking every [`POLL`] whether to give up early. The token is
 /// kept by the caller: Paho may still hold it after this gives up (see [`paho_reaper`]).
 fn wait_connect(
-    connect: &mut LastConnect,
+    connect: &mut ConnectAttempt,
     deadline: Instant,
     give_up: impl Fn() -> bool,
 ) -> Result<(), ConnectError> {
@@ -394,16 +395,16 @@ impl PahoTransport {
             let _ = lost_tx.send(Event::Lost);
         });
 
-        let mut connect = LastConnect::new(client.connect(options));
+        let mut connect = ConnectAttempt::new(client.connect(options));
         if let Err(e) = wait_connect(&mut connect, Instant::now() + timeout, || false) {
-            paho_reaper::retire(client, Some(connect));
+            paho_reaper::retire(client, vec![connect]);
             return Err(e);
         }
         if tls_extras
             .as_ref()
             .is_some_and(|extras| extras.applied() == 0)
         {
-            paho_reaper::retire(client, Some(connect));
+            paho_reaper::retire(client, vec![connect]);
             return Err(ConnectError::Invalid(
                 "disabling SNI or setting the TLS fragment length needs the linker flags of \
                  build.rs (--wrap=SSL_ctrl)"
@@ -415,7 +416,7 @@ impl PahoTransport {
             client,
             client_id: settings.client_id.clone(),
             _tls_extras: tls_extras,
-            last_connect: Mutex::new(Some(connect)),
+            connects: Mutex::new(vec![connect]),
             aws_iot: settings.aws_iot,
             link: Mutex::new(LinkState {
                 up: true,
@@ -452,8 +453,9 @@ impl PahoTransport {
     /// message is delivered any more, and with `send_disconnect` a DISCONNECT is sent (waiting at
     /// most a second; over a live link it returns once the DISCONNECT is written). Without it
     /// the socket is closed with no DISCONNECT when the transport is dropped, as after a network
-    /// failure, so the broker publishes the will. Idempotent. Must not be called from a [`LinkEvents`] method. Dropping the transport afterwards is
-    /// immediate too (see [`keep_paho_threads`]).
+    /// failure, so the broker publishes the will. Idempotent. Must not be called from a
+    /// [`LinkEvents`] method. Dropping the transport afterwards is immediate too (see
+    /// [`keep_paho_threads`] and [`paho_reaper`]).
     pub fn close(&self, send_disconnect: bool) {
         self.shut(send_disconnect, !send_disconnect);
     }
@@ -701,9 +703,14 @@ impl PahoTransport {
     /// One reconnection attempt: CONNECT, then every held subscription again.
     fn reattach(&self, attempt: Duration) -> Result<(), ConnectError> {
         let deadline = Instant::now() + attempt;
-        let mut connect = LastConnect::new(self.client.reconnect());
+        let mut connect = ConnectAttempt::new(self.client.reconnect());
         let result = wait_connect(&mut connect, deadline, || self.is_closed());
-        *self.last_connect.lock() = Some(connect);
+        {
+            let mut connects = self.connects.lock();
+            let now = Instant::now();
+            connects.retain_mut(|earlier| !earlier.settled(now));
+            connects.push(connect);
+        }
         result?;
         log_debug("reconnected; restoring subscriptions");
         let wanted: Vec<(String, Qos)> = self
@@ -849,7 +856,10 @@ impl Drop for PahoTransport {
     /// client (see [`paho_reaper`]).
     fn drop(&mut self) {
         self.shut(false, false);
-        paho_reaper::retire(self.client.clone(), self.last_connect.lock().take());
+        paho_reaper::retire(
+            self.client.clone(),
+            std::mem::take(&mut *self.connects.lock()),
+        );
     }
 }
 

@@ -7,9 +7,9 @@
 //! `IotMqtt_Connect` that timed out before Paho gave up on the CONNECT (Paho keeps trying a
 //! little longer than the caller's timeout), after which no connection of the process ever
 //! worked again. So a client whose last CONNECT may still be referenced inside Paho is not
-//! dropped by its owner but handed to [`retire`] with the token: one reaper thread
-//! (`awsiotjobs-paho-reaper`, started on first use) drops the client once that token completed
-//! at least [`GRACE`] ago, which leaves Paho's thread ample time to let go of its reference. A
+//! dropped by its owner but handed to [`retire`] with its CONNECT tokens: one reaper thread
+//! (`awsiotjobs-paho-reaper`, started on first use) drops the client once each of them
+//! completed at least [`GRACE`] ago, which leaves Paho's thread ample time to let go of its reference. A
 //! client whose CONNECT finished long before is dropped at once, on the reaper thread.
 
 use std::sync::OnceLock;
@@ -24,16 +24,16 @@ pub const GRACE: Duration = Duration::from_millis(500);
 /// How often the reaper looks at clients still waiting.
 const POLL: Duration = Duration::from_millis(50);
 
-/// The last CONNECT of a client: its token and when the client's owner saw it complete.
-pub struct LastConnect {
+/// A CONNECT of a client: its token and when it was seen to complete.
+pub struct ConnectAttempt {
     token: paho::Token,
     completed: Option<Instant>,
 }
 
-impl LastConnect {
+impl ConnectAttempt {
     /// A CONNECT in flight.
-    pub fn new(token: paho::Token) -> LastConnect {
-        LastConnect {
+    pub fn new(token: paho::Token) -> ConnectAttempt {
+        ConnectAttempt {
             token,
             completed: None,
         }
@@ -56,20 +56,22 @@ impl LastConnect {
         }
         self.completed
     }
+
+    /// True once Paho is surely done with the token: it completed at least [`GRACE`] ago.
+    pub fn settled(&mut self, now: Instant) -> bool {
+        self.completed().is_some_and(|at| now >= at + GRACE)
+    }
 }
 
 struct Retired {
     /// Held until it is safe to drop.
     _client: paho::AsyncClient,
-    connect: Option<LastConnect>,
+    connects: Vec<ConnectAttempt>,
 }
 
 impl Retired {
     fn ripe(&mut self, now: Instant) -> bool {
-        match &mut self.connect {
-            None => true,
-            Some(connect) => connect.completed().is_some_and(|at| now >= at + GRACE),
-        }
+        self.connects.iter_mut().all(|connect| connect.settled(now))
     }
 }
 
@@ -121,12 +123,12 @@ fn reap(reaper: &'static Reaper) {
     }
 }
 
-/// Lets go of `client`, whose last CONNECT was `connect` (`None` if it never connected): it is
-/// dropped on the reaper thread as soon as that is safe. Never blocks.
-pub fn retire(client: paho::AsyncClient, connect: Option<LastConnect>) {
+/// Lets go of `client`, with every CONNECT of it that Paho may still hold: it is dropped on the
+/// reaper thread as soon as that is safe. Never blocks.
+pub fn retire(client: paho::AsyncClient, connects: Vec<ConnectAttempt>) {
     let retired = Retired {
         _client: client,
-        connect,
+        connects,
     };
     match reaper() {
         Some(reaper) => {
