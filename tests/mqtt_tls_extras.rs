@@ -90,6 +90,7 @@ fn a_maximum_fragment_length_limits_every_record_sent() {
         &payload,
     );
     let largest = records(&plain).iter().map(|r| r.1).max().unwrap();
+    eprintln!("largest TLS record sent by default: {largest} bytes");
     assert!(largest > payload.len(), "largest record {largest}");
 
     let extras = TlsExtras {
@@ -105,6 +106,10 @@ fn a_maximum_fragment_length_limits_every_record_sent() {
     );
     // 512 bytes of plaintext plus what a record adds (AEAD tag, content type, nonce).
     let largest = after_hello.iter().map(|r| r.1).max().unwrap();
+    eprintln!(
+        "with a 512-byte maximum fragment: {} records, the largest {largest} bytes",
+        after_hello.len()
+    );
     assert!(
         largest <= 512 + 64,
         "largest record {largest}: {after_hello:?}"
