@@ -30,17 +30,8 @@ done
 command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
 
 cd "$root"
-if [ "$profile" = release ]; then
-    cargo build --lib --release
-else
-    cargo build --lib
-fi
-"$root/scripts/hide-symbols.sh" "$profile" >/dev/null
-
-cmake -S "$root/tests/c" -B "$build_dir" \
-    -DAWSIOTJOBS_LIBRARY="$root/target/$profile/dist/libawsiotjobs.a" \
-    -DAWSIOTJOBS_SANITIZE=OFF >/dev/null
-cmake --build "$build_dir" --parallel 2 >/dev/null
+# The same libraries and test programs as scripts/c-tests.sh, without the sanitizers.
+PROFILE=$profile BUILD_DIR=$build_dir SANITIZE=OFF BUILD_ONLY=1 "$root/scripts/c-tests.sh" >/dev/null
 
 logs="$build_dir/valgrind-logs"
 rm -rf "$logs"

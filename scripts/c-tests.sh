@@ -5,7 +5,8 @@
 #   scripts/c-tests.sh [extra cmake -D options...]
 #
 # Environment: PROFILE=release tests target/release/libawsiotjobs.a (default: debug);
-# BUILD_DIR overrides build/c-tests; SANITIZE=OFF builds without ASan/UBSan.
+# BUILD_DIR overrides build/c-tests; SANITIZE=OFF builds without ASan/UBSan; BUILD_ONLY=1
+# stops before ctest (scripts/c-tests-valgrind.sh runs the tests its own way).
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,4 +29,5 @@ cmake -S "$root/tests/c" -B "$build_dir" \
     -DAWSIOTJOBS_SANITIZE="${SANITIZE:-ON}" \
     "$@"
 cmake --build "$build_dir" --parallel 2
+[ "${BUILD_ONLY:-0}" = 1 ] && exit 0
 ctest --test-dir "$build_dir" --output-on-failure

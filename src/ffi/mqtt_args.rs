@@ -16,7 +16,7 @@ use super::types::{
     IotMqttNetworkInfo_t, IotMqttPublishInfo_t, IotMqttSubscription_t, IotNetworkCredentials,
 };
 use crate::transport::paho::{Settings, TlsSettings, Will};
-use crate::transport::paho_hooks::TlsExtras;
+use crate::transport::paho_hooks::{TlsExtras, MAX_SEND_FRAGMENT};
 use crate::transport::Qos;
 
 /// The result of reading or doing something for an `IotMqtt_*` function.
@@ -302,9 +302,9 @@ unsafe fn tls(credentials: &IotNetworkCredentials) -> MqttResult<TlsSettings> {
     if client_cert.is_some() != private_key.is_some() {
         return Err(BAD_PARAMETER);
     }
-    let max_send_fragment = match credentials.maxFragmentLength {
-        0 => 0,
-        length @ 512..=16384 => length as u16,
+    let max_send_fragment = match u16::try_from(credentials.maxFragmentLength) {
+        Ok(0) => 0,
+        Ok(length) if MAX_SEND_FRAGMENT.contains(&length) => length,
         _ => return Err(BAD_PARAMETER),
     };
     Ok(TlsSettings {

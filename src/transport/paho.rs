@@ -360,7 +360,9 @@ impl PahoTransport {
             .as_ref()
             .map(|tls| tls.extras)
             .unwrap_or_default();
-        if extras.max_send_fragment != 0 && !(512..=16384).contains(&extras.max_send_fragment) {
+        if extras.max_send_fragment != 0
+            && !paho_hooks::MAX_SEND_FRAGMENT.contains(&extras.max_send_fragment)
+        {
             return Err(ConnectError::Invalid(
                 "the TLS maximum fragment length must be 0 or 512 to 16384".into(),
             ));

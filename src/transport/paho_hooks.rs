@@ -13,7 +13,12 @@
 //! [`TlsRegistration::applied`] stays zero, which the Paho transport reports as an error
 //! rather than silently connecting with SNI.
 
+use std::ops::RangeInclusive;
+
 use parking_lot::{const_mutex, Mutex};
+
+/// The maximum send fragments OpenSSL accepts (besides 0, its default).
+pub const MAX_SEND_FRAGMENT: RangeInclusive<u16> = 512..=16384;
 
 /// TLS settings that Paho has no option for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
