@@ -21,7 +21,7 @@ import re
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
-DEFAULT_JSON = HERE.parent.parent.parent / "shared" / "reference" / "abi-x86_64-linux.json"
+DEFAULT_JSON = HERE.parent / "reference" / "abi-x86_64-linux.json"
 DEFAULT_OUT = HERE / "abi_test_generated.c"
 
 # The type each initializer macro initializes.

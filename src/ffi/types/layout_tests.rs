@@ -1,5 +1,6 @@
 //! Checks every type, enumerator and constant of this module against the reference facts in
-//! `../shared/reference/abi-x86_64-linux.json` (measured on the original C library). Each
+//! `tests/reference/abi-x86_64-linux.json` (measured on the original C library; see
+//! `tests/reference/README.md`). Each
 //! entry of the JSON must have a Rust counterpart with the same size, alignment, field offsets,
 //! field sizes and values; an entry without one fails the test.
 
@@ -19,7 +20,7 @@ const NOT_REPRODUCED: &[(&str, &str)] = &[(
 fn reference() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/reference/abi-x86_64-linux.json"
+        "/tests/reference/abi-x86_64-linux.json"
     );
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|error| panic!("cannot read the reference {path}: {error}"));
