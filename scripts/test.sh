@@ -21,6 +21,9 @@ cargo build --workspace
 step "cargo test (library, emulator, and bench/: the fault and load tests)"
 cargo test --workspace
 
+step "loom: the callback queue and Cleanup racing operations, under every interleaving"
+cargo test --features loom --test loom_lifecycle -- --nocapture
+
 step "C test suite (ctest, sanitizers)"
 scripts/c-tests.sh
 

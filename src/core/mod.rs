@@ -6,15 +6,18 @@
 //! a reply that matching needs; `token` issues client tokens unique for the process's lifetime;
 //! `engine` keeps the table of operations in flight, the reply subscriptions and the notify
 //! callback registry of one connection; `runtime` owns the threads on which callbacks run and
-//! operations time out. Everything here is usable from Rust directly and is what the C layer
-//! calls into.
+//! operations time out, fed through `queue`; `sync` names the locks that a model checker
+//! replaces in `tests/loom_lifecycle.rs`. Everything here is usable from Rust directly and is
+//! what the C layer calls into.
 #![deny(unsafe_code)]
 
 pub mod engine;
 pub mod error;
+pub mod queue;
 pub mod reply;
 pub mod request;
 pub mod runtime;
+pub mod sync;
 pub mod token;
 pub mod topics;
 pub mod validate;

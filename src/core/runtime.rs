@@ -5,25 +5,17 @@
 //! any API, Sync ones included. The timer thread sleeps until the earliest deadline any engine
 //! reported and then asks each engine to expire what is due; it never runs application code.
 
-use crossbeam_channel::{unbounded, Receiver, Sender};
+pub use crate::core::queue::Task;
+use crate::core::queue::TaskQueue;
 use parking_lot::{Condvar, Mutex};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::thread::{JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
-
-/// A unit of work for the callback thread.
-pub type Task = Box<dyn FnOnce() + Send + 'static>;
 
 /// Something with deadlines: the timer thread calls it when one may be due.
 pub trait Expiring: Send + Sync {
     /// Expires everything due at `now`; returns the next deadline still pending, if any.
     fn expire_due(&self, now: Instant) -> Option<Instant>;
-}
-
-enum Message {
-    Run(Task),
-    Stop,
 }
 
 struct TimerState {
@@ -32,13 +24,12 @@ struct TimerState {
 }
 
 struct Inner {
-    tasks: Sender<Message>,
+    tasks: TaskQueue,
     timer: Mutex<TimerState>,
     timer_cv: Condvar,
     clients: Mutex<Vec<Weak<dyn Expiring>>>,
     callback_thread: Mutex<Option<ThreadId>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
-    stopped: AtomicBool,
 }
 
 /// Handle to the running threads; cheap to clone.
@@ -53,46 +44,68 @@ const TIMER_THREAD: &str = "awsiotjobs-timer";
 const HOUSEKEEPING: Duration = Duration::from_secs(1);
 
 impl Runtime {
+    /// A runtime whose threads are not started: tasks wait in the queue until a thread calls
+    /// [`Runtime::serve_callbacks`], and nothing expires by itself. For tests that drive the
+    /// runtime step by step (the loom model among them).
+    pub fn without_threads() -> Runtime {
+        Runtime {
+            inner: Arc::new(Inner {
+                tasks: TaskQueue::default(),
+                timer: Mutex::new(TimerState {
+                    next_wake: None,
+                    stopped: false,
+                }),
+                timer_cv: Condvar::new(),
+                clients: Mutex::new(Vec::new()),
+                callback_thread: Mutex::new(None),
+                threads: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
     /// Starts the callback thread and the timer thread.
     pub fn start() -> std::io::Result<Runtime> {
-        let (tx, rx) = unbounded();
-        let inner = Arc::new(Inner {
-            tasks: tx,
-            timer: Mutex::new(TimerState {
-                next_wake: None,
-                stopped: false,
-            }),
-            timer_cv: Condvar::new(),
-            clients: Mutex::new(Vec::new()),
-            callback_thread: Mutex::new(None),
-            threads: Mutex::new(Vec::new()),
-            stopped: AtomicBool::new(false),
-        });
+        let runtime = Runtime::without_threads();
+        let inner = &runtime.inner;
+        let served = runtime.clone();
         let callbacks = std::thread::Builder::new()
             .name("awsiotjobs-callbacks".into())
-            .spawn(move || run_callbacks(rx))?;
+            .spawn(move || served.serve_callbacks())?;
         *inner.callback_thread.lock() = Some(callbacks.thread().id());
-        let weak = Arc::downgrade(&inner);
+        let weak = Arc::downgrade(inner);
         let timer = std::thread::Builder::new()
             .name(TIMER_THREAD.into())
             .spawn(move || run_timer(weak));
         let timer = match timer {
             Ok(t) => t,
             Err(e) => {
-                let _ = inner.tasks.send(Message::Stop);
+                inner.tasks.close();
                 let _ = callbacks.join();
                 return Err(e);
             }
         };
         inner.threads.lock().extend([callbacks, timer]);
-        Ok(Runtime { inner })
+        Ok(runtime)
+    }
+
+    /// Runs queued tasks on the calling thread, one at a time and in order, until the queue is
+    /// closed and empty. The callback thread's whole life.
+    pub fn serve_callbacks(&self) {
+        while let Some(task) = self.inner.tasks.pop() {
+            // A panicking callback must not take the thread (and every later callback) down.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(task));
+        }
     }
 
     /// Queues `task` for the callback thread. Returns false (dropping the task) once the
-    /// runtime has stopped.
+    /// runtime has stopped; a task accepted here runs before [`Runtime::shutdown`] returns.
     pub fn spawn(&self, task: Task) -> bool {
-        !self.inner.stopped.load(Ordering::Acquire)
-            && self.inner.tasks.send(Message::Run(task)).is_ok()
+        self.inner.tasks.push(task)
+    }
+
+    /// How many tasks wait for the callback thread.
+    pub fn queued(&self) -> usize {
+        self.inner.tasks.len()
     }
 
     /// Registers an engine with the timer thread.
@@ -117,12 +130,14 @@ impl Runtime {
     }
 
     pub fn is_stopped(&self) -> bool {
-        self.inner.stopped.load(Ordering::Acquire)
+        self.inner.tasks.is_closed()
     }
 
-    /// Runs every task queued so far, then stops both threads and joins them. Tasks queued
-    /// after this call are dropped. Called from the callback thread itself, it does not wait
-    /// for that thread (which ends after the current task).
+    /// Stops both threads: the timer first (so that a completion it is producing, an operation
+    /// that just timed out, is queued), then the queue is closed and the callback thread runs
+    /// what it holds and ends. Waits for both, except that called from the callback thread it
+    /// does not wait for that thread, which ends after the current task and the queued ones.
+    /// Tasks pushed after this call are refused. Idempotent.
     pub fn shutdown(&self) {
         {
             let mut timer = self.inner.timer.lock();
@@ -132,8 +147,6 @@ impl Runtime {
             timer.stopped = true;
             self.inner.timer_cv.notify_all();
         }
-        // The timer goes first, and is waited for, so that a completion it is producing (an
-        // operation that just timed out) is queued before the callback thread is told to stop.
         let threads: Vec<_> = self.inner.threads.lock().drain(..).collect();
         let (timer, callbacks): (Vec<_>, Vec<_>) = threads
             .into_iter()
@@ -141,21 +154,13 @@ impl Runtime {
         for t in timer {
             let _ = t.join();
         }
-        self.inner.stopped.store(true, Ordering::Release);
-        let _ = self.inner.tasks.send(Message::Stop);
+        self.inner.tasks.close();
         let here = std::thread::current().id();
         for t in callbacks {
             if t.thread().id() != here {
                 let _ = t.join();
             }
         }
-    }
-}
-
-fn run_callbacks(rx: Receiver<Message>) {
-    while let Ok(Message::Run(task)) = rx.recv() {
-        // A panicking callback must not take the thread (and every later callback) down.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(task));
     }
 }
 
@@ -197,10 +202,10 @@ fn run_timer(inner: Weak<Inner>) {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(feature = "loom")))]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicUsize;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn tasks_run_in_order_on_the_callback_thread() {

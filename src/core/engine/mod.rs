@@ -20,13 +20,13 @@ pub use waiter::Waiter;
 
 use crate::core::request::Request;
 use crate::core::runtime::{Expiring, Runtime};
+use crate::core::sync::{AtomicBool, Condvar, Mutex, MutexGuard};
 use crate::core::topics::{self, Inbound, Notify, Operation, Verdict};
 use crate::core::{reply, token, validate, JobsError};
 use crate::transport::{Qos, Transport};
 use notify::{Change, Registry, Slot};
 use operations::{OpTable, Pending};
-use parking_lot::{Condvar, Mutex};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 use subscriptions::{Acquire, SubTable};
@@ -35,6 +35,11 @@ use subscriptions::{Acquire, SubTable};
 pub type OpId = u64;
 
 static NEXT_OP: AtomicU64 = AtomicU64::new(1);
+
+/// A fresh operation ID, for [`Engine::submit_as`]. IDs are never reused within a process.
+pub fn next_op_id() -> OpId {
+    NEXT_OP.fetch_add(1, Ordering::Relaxed)
+}
 
 /// How an operation ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,9 +140,10 @@ impl Engine {
     }
 
     pub fn stats(&self) -> EngineStats {
+        let in_flight = self.ops.lock().len();
         let subs = self.subs.lock();
         EngineStats {
-            in_flight: self.ops.lock().len(),
+            in_flight,
             reply_subscriptions: subs.len(),
             lingering: subs.lingering(),
         }
@@ -183,9 +189,24 @@ impl Engine {
         Ok(())
     }
 
-    /// Starts an operation. On `Ok` its completion will run exactly once; on `Err` it never
-    /// runs.
+    /// Starts an operation under a fresh ID. On `Ok` its completion will run exactly once; on
+    /// `Err` it never runs.
     pub fn submit(&self, sub: Submission<'_>, completion: Completion) -> Result<OpId, JobsError> {
+        let id = next_op_id();
+        self.submit_as(id, sub, completion).map(|()| id)
+    }
+
+    /// Starts operation `id` (from [`next_op_id`]). The caller may hand `id` out (write the C
+    /// handle) before calling this: nothing can complete the operation before it is recorded
+    /// here, and it is recorded before anything is sent. On `Ok` its completion runs exactly
+    /// once (with the reply, at its deadline, or at [`Engine::shutdown`]); on `Err` it never
+    /// runs, and nothing of the operation is left behind.
+    pub fn submit_as(
+        &self,
+        id: OpId,
+        sub: Submission<'_>,
+        completion: Completion,
+    ) -> Result<(), JobsError> {
         if self.is_closed() {
             return Err(JobsError::NotInitialized);
         }
@@ -204,7 +225,6 @@ impl Engine {
         if subscribed {
             self.acquire_subscription(&key, sub.keep_subscriptions)?;
         }
-        let id = NEXT_OP.fetch_add(1, Ordering::Relaxed);
         let pending = Pending {
             key,
             token,
@@ -212,18 +232,16 @@ impl Engine {
             deadline: sub.deadline,
             completion,
         };
-        let earliest = self.ops.lock().insert(id, pending);
-        if earliest {
-            self.runtime.wake_at(sub.deadline);
-        }
-        if self.is_closed() {
-            // A shutdown raced with this submit. If the operation is still ours, withdraw it;
-            // if the shutdown already drained it, its completion has been delivered.
-            if let Some(p) = self.ops.lock().remove(id) {
-                self.release_subscription(&p);
+        // The table refuses the operation once `shutdown` closed it; recorded here, it is
+        // drained by `shutdown` if that comes later. Either way exactly one side owns it.
+        let inserted = self.ops.lock().insert(id, pending);
+        match inserted {
+            Ok(true) => self.runtime.wake_at(sub.deadline),
+            Ok(false) => {}
+            Err(refused) => {
+                self.release_subscription(&refused.key, refused.subscribed);
                 return Err(JobsError::NotInitialized);
             }
-            return Ok(id);
         }
         if let Err(e) =
             self.transport
@@ -231,14 +249,15 @@ impl Engine {
         {
             log_debug(&format!("publish to {topic} failed: {e}"));
             // If the operation is no longer in the table it was completed meanwhile (by a
-            // reply or a shutdown) and its completion has run: report success to keep the
-            // exactly-once promise.
-            if let Some(p) = self.ops.lock().remove(id) {
-                self.release_subscription(&p);
+            // reply, its deadline or a shutdown) and its completion has been delivered: report
+            // success to keep the exactly-once promise.
+            let withdrawn = self.ops.lock().remove(id);
+            if let Some(p) = withdrawn {
+                self.release_subscription(&p.key, p.subscribed);
                 return Err(JobsError::MqttError);
             }
         }
-        Ok(id)
+        Ok(())
     }
 
     /// Withdraws an operation without running its completion (a Wait that timed out). False
@@ -247,7 +266,7 @@ impl Engine {
         let removed = self.ops.lock().remove(id);
         match removed {
             Some(p) => {
-                self.release_subscription(&p);
+                self.release_subscription(&p.key, p.subscribed);
                 true
             }
             None => false,
@@ -286,7 +305,11 @@ impl Engine {
             ));
             return;
         };
-        let pending = {
+        let status = match verdict {
+            Verdict::Accepted => JobsError::Success,
+            Verdict::Rejected => JobsError::from_service_code(head.code.as_deref()),
+        };
+        {
             let mut ops = self.ops.lock();
             let id = match (&head.client_token, verdict) {
                 (Some(t), _) => ops.find_by_token(t, thing, operation, job_id),
@@ -295,22 +318,17 @@ impl Engine {
                 }
                 (None, _) => None,
             };
-            id.and_then(|id| ops.remove(id).map(|p| (id, p)))
-        };
-        let Some((id, pending)) = pending else { return };
-        self.release_subscription(&pending);
-        let status = match verdict {
-            Verdict::Accepted => JobsError::Success,
-            Verdict::Rejected => JobsError::from_service_code(head.code.as_deref()),
-        };
-        self.complete(
-            id,
-            pending,
-            Outcome {
+            let Some((id, pending)) = id.and_then(|id| ops.remove(id).map(|p| (id, p))) else {
+                return;
+            };
+            // Released first, so that whoever the outcome wakes sees the subscription unused.
+            self.release_subscription(&pending.key, pending.subscribed);
+            let outcome = Outcome {
                 status,
                 document: Some(payload.to_vec()),
-            },
-        );
+            };
+            self.deliver(&ops, id, pending.completion, outcome);
+        }
     }
 
     fn on_notification(&self, thing: &str, kind: Notify, payload: &[u8]) {
@@ -332,8 +350,18 @@ impl Engine {
         }
     }
 
-    fn complete(&self, id: OpId, pending: Pending, outcome: Outcome) {
-        match pending.completion {
+    /// Hands an outcome to its completion. Called with the operation table locked, so that a
+    /// delivery is ordered against `shutdown` (which closes the table before the library stops
+    /// the callback thread): a completion is never handed to a stopped runtime. Lock order:
+    /// operations, then subscriptions, then the callback queue; never the other way.
+    fn deliver(
+        &self,
+        _ops: &MutexGuard<'_, OpTable>,
+        id: OpId,
+        completion: Completion,
+        outcome: Outcome,
+    ) {
+        match completion {
             Completion::Waitable(waiter) => waiter.complete(outcome),
             Completion::Callback(callback) => {
                 if !self.runtime.spawn(Box::new(move || callback(id, outcome))) {
@@ -346,6 +374,9 @@ impl Engine {
     fn acquire_subscription(&self, key: &ReplyKey, keep: bool) -> Result<(), JobsError> {
         let mut subs = self.subs.lock();
         loop {
+            if self.is_closed() {
+                return Err(JobsError::NotInitialized);
+            }
             match subs.acquire(key, keep) {
                 Acquire::Ready => return Ok(()),
                 Acquire::Wait => {
@@ -369,14 +400,14 @@ impl Engine {
         })
     }
 
-    fn release_subscription(&self, pending: &Pending) {
-        if !pending.subscribed {
+    fn release_subscription(&self, key: &ReplyKey, subscribed: bool) {
+        if !subscribed {
             return;
         }
         let now = Instant::now();
         let evicted = {
             let mut subs = self.subs.lock();
-            subs.release(&pending.key, now);
+            subs.release(key, now);
             if subs.lingering() > self.config.linger_max {
                 subs.evictions(now, self.config.linger_max, self.config.linger_idle)
             } else {
@@ -501,16 +532,15 @@ impl Engine {
     /// left to the connection (they end with it).
     pub fn shutdown(&self, reason: JobsError) {
         self.closed.store(true, Ordering::Release);
-        let drained = self.ops.lock().drain();
-        for (id, pending) in drained {
-            self.complete(
-                id,
-                pending,
-                Outcome {
+        {
+            let mut ops = self.ops.lock();
+            for (id, pending) in ops.close() {
+                let outcome = Outcome {
                     status: reason,
                     document: None,
-                },
-            );
+                };
+                self.deliver(&ops, id, pending.completion, outcome);
+            }
         }
         self.notify.lock().clear();
         self.subs.lock().clear();
@@ -520,22 +550,18 @@ impl Engine {
 
 impl Expiring for Engine {
     fn expire_due(&self, now: Instant) -> Option<Instant> {
-        let (due, next) = {
+        let next = {
             let mut ops = self.ops.lock();
-            let due = ops.take_due(now);
-            (due, ops.next_deadline())
-        };
-        for (id, pending) in due {
-            self.release_subscription(&pending);
-            self.complete(
-                id,
-                pending,
-                Outcome {
+            for (id, pending) in ops.take_due(now) {
+                self.release_subscription(&pending.key, pending.subscribed);
+                let outcome = Outcome {
                     status: JobsError::Timeout,
                     document: None,
-                },
-            );
-        }
+                };
+                self.deliver(&ops, id, pending.completion, outcome);
+            }
+            ops.next_deadline()
+        };
         let idle = self
             .subs
             .lock()

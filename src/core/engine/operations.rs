@@ -30,6 +30,8 @@ pub struct OpTable {
     ops: BTreeMap<OpId, Pending>,
     by_token: HashMap<String, Vec<OpId>>,
     deadlines: BTreeSet<(Instant, OpId)>,
+    /// Set once by `close`: nothing is added afterwards.
+    closed: bool,
 }
 
 impl OpTable {
@@ -37,8 +39,12 @@ impl OpTable {
         self.ops.len()
     }
 
-    /// Adds an operation; returns true when its deadline is now the earliest.
-    pub fn insert(&mut self, id: OpId, pending: Pending) -> bool {
+    /// Adds an operation; returns true when its deadline is now the earliest. A closed table
+    /// refuses it and hands it back.
+    pub fn insert(&mut self, id: OpId, pending: Pending) -> Result<bool, Pending> {
+        if self.closed {
+            return Err(pending);
+        }
         let earliest = self
             .deadlines
             .first()
@@ -49,7 +55,7 @@ impl OpTable {
             .or_default()
             .push(id);
         self.ops.insert(id, pending);
-        earliest
+        Ok(earliest)
     }
 
     pub fn remove(&mut self, id: OpId) -> Option<Pending> {
@@ -109,7 +115,9 @@ impl OpTable {
         self.deadlines.first().map(|(d, _)| *d)
     }
 
-    pub fn drain(&mut self) -> Vec<(OpId, Pending)> {
+    /// Refuses every later insert and takes out what is in flight.
+    pub fn close(&mut self) -> Vec<(OpId, Pending)> {
+        self.closed = true;
         self.by_token.clear();
         self.deadlines.clear();
         std::mem::take(&mut self.ops).into_iter().collect()

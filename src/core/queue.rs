@@ -1,0 +1,130 @@
+//! The queue between whoever completes an operation and the thread that runs callbacks.
+//!
+//! `push` and `close` take the same lock, so every push is ordered against the close: a push
+//! that returns true happened before it, and its task is handed out by `pop` before `pop`
+//! reports the end; a push after the close returns false and keeps nothing. That ordering is
+//! what lets Cleanup promise that every accepted operation's callback runs exactly once before
+//! it returns (`tests/loom_lifecycle.rs` checks it under every interleaving).
+
+use crate::core::sync::{Condvar, Mutex};
+use std::collections::VecDeque;
+
+/// A unit of work for the callback thread.
+pub type Task = Box<dyn FnOnce() + Send + 'static>;
+
+struct State {
+    tasks: VecDeque<Task>,
+    closed: bool,
+}
+
+/// A first-in, first-out queue of tasks that can be closed once.
+pub struct TaskQueue {
+    state: Mutex<State>,
+    ready: Condvar,
+}
+
+impl Default for TaskQueue {
+    fn default() -> Self {
+        TaskQueue {
+            state: Mutex::new(State {
+                tasks: VecDeque::new(),
+                closed: false,
+            }),
+            ready: Condvar::new(),
+        }
+    }
+}
+
+impl TaskQueue {
+    /// Adds `task` at the end; false (the task dropped unrun) once the queue is closed.
+    pub fn push(&self, task: Task) -> bool {
+        let mut state = self.state.lock();
+        if state.closed {
+            return false;
+        }
+        state.tasks.push_back(task);
+        drop(state);
+        self.ready.notify_one();
+        true
+    }
+
+    /// Refuses every later push. Tasks already queued are still handed out.
+    pub fn close(&self) {
+        self.state.lock().closed = true;
+        self.ready.notify_all();
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.state.lock().closed
+    }
+
+    /// The next task, waiting for one; `None` once the queue is closed and empty.
+    pub fn pop(&self) -> Option<Task> {
+        let mut state = self.state.lock();
+        loop {
+            if let Some(task) = state.tasks.pop_front() {
+                return Some(task);
+            }
+            if state.closed {
+                return None;
+            }
+            self.ready.wait(&mut state);
+        }
+    }
+
+    /// How many tasks wait.
+    pub fn len(&self) -> usize {
+        self.state.lock().tasks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(all(test, not(feature = "loom")))]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    #[test]
+    fn tasks_come_out_in_order_and_the_end_after_the_last() {
+        let q = TaskQueue::default();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        for i in 0..3 {
+            let seen = seen.clone();
+            assert!(q.push(Box::new(move || seen.lock().push(i))));
+        }
+        q.close();
+        assert!(!q.push(Box::new(|| panic!("a task pushed after close ran"))));
+        while let Some(task) = q.pop() {
+            task();
+        }
+        assert_eq!(*seen.lock(), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn a_waiting_pop_wakes_for_a_push_and_for_the_close() {
+        let q = Arc::new(TaskQueue::default());
+        let ran = Arc::new(AtomicUsize::new(0));
+        let worker = {
+            let q = q.clone();
+            std::thread::spawn(move || {
+                let mut n = 0;
+                while let Some(task) = q.pop() {
+                    task();
+                    n += 1;
+                }
+                n
+            })
+        };
+        let r = ran.clone();
+        q.push(Box::new(move || {
+            r.fetch_add(1, Ordering::SeqCst);
+        }));
+        q.close();
+        assert_eq!(worker.join().unwrap(), 1);
+        assert_eq!(ran.load(Ordering::SeqCst), 1);
+    }
+}
