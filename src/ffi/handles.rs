@@ -59,26 +59,11 @@ pub struct Waitable {
     pub malloc: unsafe extern "C" fn(usize) -> *mut c_void,
 }
 
-fn waitables() -> &'static Mutex<HashMap<OpId, Waitable>> {
-    static TABLE: std::sync::OnceLock<Mutex<HashMap<OpId, Waitable>>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(Default::default)
-}
-
 pub fn operation_handle(id: OpId) -> AwsIotJobsOperation_t {
     id as usize as AwsIotJobsOperation_t
 }
 
-pub fn add_waitable(id: OpId, waitable: Waitable) {
-    waitables().lock().insert(id, waitable);
-}
-
-/// Takes a waitable operation out of the table: a handle can be waited for once.
-pub fn take_waitable(handle: AwsIotJobsOperation_t) -> Option<(OpId, Waitable)> {
-    let id = handle as usize as OpId;
-    waitables().lock().remove(&id).map(|w| (id, w))
-}
-
-/// Forgets every waitable operation (Cleanup).
-pub fn clear_waitables() {
-    waitables().lock().clear();
+/// The operation ID an operation handle stands for (whether or not it is a live one).
+pub fn operation_id(handle: AwsIotJobsOperation_t) -> OpId {
+    handle as usize as OpId
 }

@@ -7,14 +7,14 @@
 //! from `AwsIotJobs_Wait` or a Sync call comes from the request's `mallocResponse`, is
 //! NUL-terminated for convenience (the length excludes the NUL), and belongs to the caller.
 
-use crate::core::engine::{Completion, OpId, Outcome, Submission, Waiter};
+use crate::core::engine::{self, Completion, OpId, Outcome, Submission, Waiter};
 use crate::core::request::Request;
 use crate::core::topics::Operation;
 use crate::core::{Engine, JobsError};
 use crate::ffi::boundary::{code, guard, try_ref};
 use crate::ffi::callbacks::{operation_completion, CCallback};
 use crate::ffi::handles::{self, Waitable};
-use crate::ffi::library;
+use crate::ffi::library::{self, Library};
 use crate::ffi::request_info::{self, RequestView};
 use crate::ffi::types::*;
 use std::ffi::c_void;
@@ -121,20 +121,26 @@ unsafe fn run<'a>(
                 (completion, None)
             };
             let deadline = Instant::now() + library::response_timeout();
-            let id = submit(&engine, &view, request, keep(flags), deadline, completion)?;
-            if let Some((waiter, malloc)) = waiter {
-                handles::add_waitable(
-                    id,
-                    Waitable {
-                        engine: Arc::downgrade(&engine),
-                        waiter,
-                        malloc,
-                    },
-                );
-            }
+            let submission = submission(&view, request, keep(flags), deadline);
+            Engine::validate(&submission)?;
+            // The handle exists, is written and (waitable) can be waited for before anything is
+            // sent: a callback comparing its reference with the caller's copy sees the same.
+            let id = engine::next_op_id();
             if !out.is_null() {
                 // SAFETY: `out` is non-NULL and writable (caller contract).
                 unsafe { *out = handles::operation_handle(id) };
+            }
+            if let Some((waiter, malloc)) = waiter {
+                let waitable = Waitable {
+                    engine: Arc::downgrade(&engine),
+                    waiter,
+                    malloc,
+                };
+                lib.add_waitable(id, waitable);
+            }
+            if let Err(e) = engine.submit_as(id, submission, completion) {
+                lib.forget_waitable(id);
+                return Err(e);
             }
             Ok(JobsError::StatusPending)
         }
@@ -149,14 +155,8 @@ unsafe fn run<'a>(
             }
             let waiter = Waiter::new();
             let deadline = Instant::now() + Duration::from_millis(timeout_ms as u64);
-            let id = submit(
-                &engine,
-                &view,
-                request,
-                keep(flags),
-                deadline,
-                Completion::Waitable(waiter.clone()),
-            )?;
+            let submission = submission(&view, request, keep(flags), deadline);
+            let id = engine.submit(submission, Completion::Waitable(waiter.clone()))?;
             // SAFETY: `response` is non-NULL and writable (caller contract).
             unsafe {
                 finish_wait(
@@ -172,22 +172,19 @@ unsafe fn run<'a>(
     }
 }
 
-fn submit(
-    engine: &Engine,
-    view: &RequestView<'_>,
-    request: Request<'_>,
+fn submission<'a>(
+    view: &RequestView<'a>,
+    request: Request<'a>,
     keep_subscriptions: bool,
     deadline: Instant,
-    completion: Completion,
-) -> Result<OpId, JobsError> {
-    let submission = Submission {
+) -> Submission<'a> {
+    Submission {
         thing: view.thing,
         request,
         client_token: view.client_token,
         keep_subscriptions,
         deadline,
-    };
-    engine.submit(submission, completion)
+    }
 }
 
 /// `run` inside the panic boundary, as a C result code.
@@ -434,7 +431,7 @@ pub unsafe extern "C" fn AwsIotJobs_Wait(
 ) -> AwsIotJobsError_t {
     guard(PANIC, || {
         code((|| {
-            library::get()?;
+            let lib: Arc<Library> = library::get()?;
             if pJobsResponse.is_null() {
                 return Err(JobsError::BadParameter);
             }
@@ -444,8 +441,9 @@ pub unsafe extern "C" fn AwsIotJobs_Wait(
                 (*pJobsResponse).pJobsResponse = std::ptr::null();
                 (*pJobsResponse).jobsResponseLength = 0;
             }
-            let (id, waitable) =
-                handles::take_waitable(operation).ok_or(JobsError::BadParameter)?;
+            let (id, waitable) = lib
+                .take_waitable(operation)
+                .ok_or(JobsError::BadParameter)?;
             let deadline = Instant::now() + Duration::from_millis(timeoutMs as u64);
             // SAFETY: `pJobsResponse` is non-NULL and writable (caller contract).
             unsafe {

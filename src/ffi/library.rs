@@ -1,14 +1,23 @@
 //! The library's global state between `AwsIotJobs_Init` and `AwsIotJobs_Cleanup`: the runtime
-//! threads and one engine per connection, created on the connection's first Jobs call.
+//! threads, one engine per connection (created on the connection's first Jobs call) and the
+//! waitable operations not yet waited for.
+//!
+//! Lifecycle: running → stopping → stopped. `cleanup` first takes the library out of the
+//! global slot (calls that start afterwards get `NotInitialized`), then closes its engine table
+//! (a call already under way cannot create an engine any more), shuts every engine down (each
+//! closes its operation table under the lock that records operations, and completes what it
+//! held with `NotInitialized`), and only then stops the runtime, which runs every completion
+//! queued so far before its callback thread ends. So a call either fails without a callback or
+//! is recorded before its engine closed and completes exactly once, before `cleanup` returns.
 //!
 //! Settings that outlive Init/Cleanup (the response timeout, the notify callback limit) live in
 //! atomics so they may be set at any time.
 
-use crate::core::engine::EngineConfig;
+use crate::core::engine::{EngineConfig, OpId};
 use crate::core::runtime::Runtime;
 use crate::core::{Engine, JobsError};
-use crate::ffi::handles;
-use crate::ffi::types::IotMqttConnection_t;
+use crate::ffi::handles::{self, Waitable};
+use crate::ffi::types::{AwsIotJobsOperation_t, IotMqttConnection_t};
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
@@ -46,7 +55,11 @@ pub fn set_notify_limit(limit: usize) {
 pub struct Library {
     pub runtime: Runtime,
     config: EngineConfig,
-    engines: Mutex<HashMap<usize, Arc<Engine>>>,
+    /// `None` once Cleanup began: no engine is created after that.
+    engines: Mutex<Option<HashMap<usize, Arc<Engine>>>>,
+    /// Waitable operations not yet waited for, by operation ID. Per library, so a handle
+    /// from before a Cleanup is unknown to the next Init.
+    waitables: Mutex<HashMap<OpId, Waitable>>,
 }
 
 static LIBRARY: RwLock<Option<Arc<Library>>> = RwLock::new(None);
@@ -70,7 +83,8 @@ pub fn init(mqtt_timeout_ms: u32) -> Result<(), JobsError> {
     *slot = Some(Arc::new(Library {
         runtime,
         config,
-        engines: Mutex::new(HashMap::new()),
+        engines: Mutex::new(Some(HashMap::new())),
+        waitables: Mutex::new(HashMap::new()),
     }));
     Ok(())
 }
@@ -82,14 +96,14 @@ pub fn cleanup() {
     let Some(lib) = LIBRARY.write().take() else {
         return;
     };
-    let engines: Vec<(usize, Arc<Engine>)> = lib.engines.lock().drain().collect();
+    let engines = lib.engines.lock().take().unwrap_or_default();
     for (handle, engine) in engines {
         if let Some(entry) = handles::connection(handle as IotMqttConnection_t) {
             entry.connection.router.set_jobs_handler(None);
         }
         engine.shutdown(JobsError::NotInitialized);
     }
-    handles::clear_waitables();
+    lib.waitables.lock().clear();
     lib.runtime.shutdown();
 }
 
@@ -107,6 +121,7 @@ impl Library {
         }
         let entry = handles::connection(handle).ok_or(JobsError::BadParameter)?;
         let mut engines = self.engines.lock();
+        let engines = engines.as_mut().ok_or(JobsError::NotInitialized)?;
         if let Some(engine) = engines.get(&(handle as usize)) {
             return Ok(engine.clone());
         }
@@ -129,10 +144,32 @@ impl Library {
 
     /// Forgets a connection that is going away; its operations complete with `reason`.
     pub fn drop_connection(&self, handle: IotMqttConnection_t, reason: JobsError) {
-        let engine = self.engines.lock().remove(&(handle as usize));
+        let engine = self
+            .engines
+            .lock()
+            .as_mut()
+            .and_then(|engines| engines.remove(&(handle as usize)));
         if let Some(engine) = engine {
             engine.shutdown(reason);
         }
+    }
+}
+
+impl Library {
+    /// Records a waitable operation until it is waited for.
+    pub fn add_waitable(&self, id: OpId, waitable: Waitable) {
+        self.waitables.lock().insert(id, waitable);
+    }
+
+    /// Forgets a waitable operation whose submission failed.
+    pub fn forget_waitable(&self, id: OpId) {
+        self.waitables.lock().remove(&id);
+    }
+
+    /// Takes a waitable operation out of the table: a handle can be waited for once.
+    pub fn take_waitable(&self, handle: AwsIotJobsOperation_t) -> Option<(OpId, Waitable)> {
+        let id = handles::operation_id(handle);
+        self.waitables.lock().remove(&id).map(|w| (id, w))
     }
 }
 
