@@ -26,7 +26,7 @@ use paho_mqtt as paho;
 use parking_lot::{Condvar, Mutex};
 
 use super::paho_hooks::{self, TlsExtras, TlsRegistration};
-use super::paho_reaper::{self, ConnectAttempt};
+use super::paho_reaper::{self, HeldToken};
 use super::{Qos, Router, Transport, TransportError};
 
 /// How the link is re-established after it dropped: wait `first`, then double the wait after
@@ -225,9 +225,9 @@ pub struct PahoTransport {
     client_id: String,
     /// Keeps the TLS extras applied to the sessions of reconnections too.
     _tls_extras: Option<TlsRegistration>,
-    /// The CONNECTs Paho may still hold (the latest, and any not yet settled), handed to
-    /// [`paho_reaper::retire`] with the client when the transport is dropped.
-    connects: Mutex<Vec<ConnectAttempt>>,
+    /// The CONNECTs (the latest, and any not yet settled) and the DISCONNECT Paho may still
+    /// hold, handed to [`paho_reaper::retire`] with the client when the transport is dropped.
+    connects: Mutex<Vec<HeldToken>>,
     aws_iot: bool,
     link: Mutex<LinkState>,
     link_changed: Condvar,
@@ -324,7 +324,7 @@ fn keep_paho_threads() {
 /// Waits for a connect token, checking every [`POLL`] whether to give up early. The token is
 /// kept by the caller: Paho may still hold it after this gives up (see [`paho_reaper`]).
 fn wait_connect(
-    connect: &mut ConnectAttempt,
+    connect: &mut HeldToken,
     deadline: Instant,
     give_up: impl Fn() -> bool,
 ) -> Result<(), ConnectError> {
@@ -397,7 +397,7 @@ impl PahoTransport {
             let _ = lost_tx.send(Event::Lost);
         });
 
-        let mut connect = ConnectAttempt::new(client.connect(options));
+        let mut connect = HeldToken::new(client.connect(options));
         if let Err(e) = wait_connect(&mut connect, Instant::now() + timeout, || false) {
             paho_reaper::retire(client, vec![connect]);
             return Err(e);
@@ -487,12 +487,16 @@ impl PahoTransport {
         }
         if send_disconnect && self.client.is_connected() {
             let options = paho::DisconnectOptionsBuilder::new()
-                .timeout(Duration::from_millis(500))
+                .timeout(Duration::ZERO)
                 .finalize();
-            let _ = self
-                .client
-                .disconnect(options)
-                .wait_for(Duration::from_secs(1));
+            let mut disconnect = HeldToken::new(self.client.disconnect(options));
+            match disconnect.token().clone().wait_for(Duration::from_secs(1)) {
+                Ok(_) => disconnect.mark_completed(),
+                // With publishes in flight Paho may carry the DISCONNECT out only at its next
+                // timeout sweep (up to 3 s later): the client must outlive it (see paho_reaper).
+                Err(paho::Error::Timeout) => self.connects.lock().push(disconnect),
+                Err(_) => disconnect.mark_completed(),
+            }
         }
     }
 
@@ -705,7 +709,7 @@ impl PahoTransport {
     /// One reconnection attempt: CONNECT, then every held subscription again.
     fn reattach(&self, attempt: Duration) -> Result<(), ConnectError> {
         let deadline = Instant::now() + attempt;
-        let mut connect = ConnectAttempt::new(self.client.reconnect());
+        let mut connect = HeldToken::new(self.client.reconnect());
         let result = wait_connect(&mut connect, deadline, || self.is_closed());
         {
             let mut connects = self.connects.lock();

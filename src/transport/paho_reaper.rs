@@ -24,16 +24,18 @@ pub const GRACE: Duration = Duration::from_millis(500);
 /// How often the reaper looks at clients still waiting.
 const POLL: Duration = Duration::from_millis(50);
 
-/// A CONNECT of a client: its token and when it was seen to complete.
-pub struct ConnectAttempt {
+/// A CONNECT or DISCONNECT of a client that Paho may still hold: its token and when it was
+/// seen to complete. (A DISCONNECT that Paho has not carried out when its client is destroyed
+/// is freed without its completion, which leaks the token: so it is held here too.)
+pub struct HeldToken {
     token: paho::Token,
     completed: Option<Instant>,
 }
 
-impl ConnectAttempt {
-    /// A CONNECT in flight.
-    pub fn new(token: paho::Token) -> ConnectAttempt {
-        ConnectAttempt {
+impl HeldToken {
+    /// A CONNECT or DISCONNECT in flight.
+    pub fn new(token: paho::Token) -> HeldToken {
+        HeldToken {
             token,
             completed: None,
         }
@@ -66,7 +68,7 @@ impl ConnectAttempt {
 struct Retired {
     /// Held until it is safe to drop.
     _client: paho::AsyncClient,
-    connects: Vec<ConnectAttempt>,
+    connects: Vec<HeldToken>,
 }
 
 impl Retired {
@@ -123,9 +125,9 @@ fn reap(reaper: &'static Reaper) {
     }
 }
 
-/// Lets go of `client`, with every CONNECT of it that Paho may still hold: it is dropped on the
-/// reaper thread as soon as that is safe. Never blocks.
-pub fn retire(client: paho::AsyncClient, connects: Vec<ConnectAttempt>) {
+/// Lets go of `client`, with every CONNECT and DISCONNECT of it that Paho may still hold: it is
+/// dropped on the reaper thread as soon as that is safe. Never blocks.
+pub fn retire(client: paho::AsyncClient, connects: Vec<HeldToken>) {
     let retired = Retired {
         _client: client,
         connects,
