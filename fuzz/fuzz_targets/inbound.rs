@@ -19,7 +19,7 @@ use awsiotjobs::core::request::{JobState, Request, UpdateFields};
 use awsiotjobs::core::runtime::Runtime;
 use awsiotjobs::core::topics::{self, Notify, Operation, Verdict};
 use awsiotjobs::core::{Engine, JobsError};
-use awsiotjobs::transport::router::topic_matches;
+use awsiotjobs::core::topics::topic_matches;
 use awsiotjobs::transport::Router;
 use awsiotjobs_fuzz::inbound::*;
 use awsiotjobs_fuzz::{expected_rejection, recording_loopback, value_head, LEGAL_CODES};

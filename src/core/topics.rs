@@ -106,6 +106,44 @@ pub fn reply_topic(
     topic
 }
 
+/// The MQTT topic filters that receive every Jobs reply of `thing`, and nothing else: the
+/// get-pending and start-next replies (`jobs/get/accepted`: two levels below `jobs`, the last
+/// `accepted` or `rejected`) and the describe and update replies (`jobs/{jobId}/get/accepted`:
+/// the only topics three levels below `jobs`). No request topic (`jobs/get`,
+/// `jobs/{jobId}/update`, ending in `get`, `start-next` or `update`) and no notification
+/// (`jobs/notify`, one level) matches them, so a broker that echoes a client's own publishes
+/// sends none back through them.
+pub fn reply_filters(thing: &str) -> [String; 3] {
+    let base = |tail: &str| {
+        let mut filter = String::with_capacity(PREFIX.len() + thing.len() + 6 + tail.len());
+        filter.push_str(PREFIX);
+        filter.push_str(thing);
+        filter.push_str("/jobs/");
+        filter.push_str(tail);
+        filter
+    };
+    [base("+/accepted"), base("+/rejected"), base("+/+/+")]
+}
+
+/// MQTT topic filter matching (`+` one level, `#` the rest). Filters starting with a wildcard
+/// do not match topics starting with `$`, as MQTT requires.
+pub fn topic_matches(filter: &str, topic: &str) -> bool {
+    if topic.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#')) {
+        return false;
+    }
+    let mut f = filter.split('/');
+    let mut t = topic.split('/');
+    loop {
+        match (f.next(), t.next()) {
+            (Some("#"), _) => return true,
+            (Some("+"), Some(_)) => {}
+            (Some(a), Some(b)) if a == b => {}
+            (None, None) => return true,
+            _ => return false,
+        }
+    }
+}
+
 /// The topic a notification stream is published on.
 pub fn notify_topic(thing: &str, kind: Notify) -> String {
     let suffix = match kind {
@@ -236,5 +274,46 @@ mod tests {
                 kind: Notify::Pending
             })
         );
+    }
+
+    #[test]
+    fn reply_filters_match_every_reply_and_no_request_or_notification() {
+        let filters = reply_filters("T1");
+        let matched = |topic: &str| filters.iter().any(|f| topic_matches(f, topic));
+        for op in Operation::ALL {
+            for job in ["job1", "accepted", "rejected", "get", "update", "$next"] {
+                let job = op.has_job_id().then_some(job);
+                if op == Operation::Update && job == Some("$next") {
+                    continue;
+                }
+                for verdict in [Verdict::Accepted, Verdict::Rejected] {
+                    let reply = reply_topic("T1", op, job, verdict);
+                    assert!(matched(&reply), "{reply}");
+                    assert!(parse(&reply).is_some(), "{reply}");
+                    assert!(
+                        !matched(&reply.replace("T1", "T2")),
+                        "{reply} of another thing"
+                    );
+                }
+                let request = request_topic("T1", op, job);
+                assert!(!matched(&request), "{request} is a request");
+            }
+        }
+        for kind in [Notify::Pending, Notify::Next] {
+            assert!(!matched(&notify_topic("T1", kind)));
+        }
+    }
+
+    #[test]
+    fn filters_match_like_mqtt() {
+        assert!(topic_matches("a/+/c", "a/b/c"));
+        assert!(topic_matches("a/#", "a/b/c"));
+        assert!(topic_matches("a/#", "a"));
+        assert!(!topic_matches("a/+", "a/b/c"));
+        assert!(!topic_matches("#", "$aws/things/t/jobs/notify"));
+        assert!(topic_matches(
+            "$aws/things/+/jobs/#",
+            "$aws/things/t/jobs/notify"
+        ));
     }
 }

@@ -7,8 +7,8 @@
 //! loopback's own, as a network client's receive thread would, and in order. Every call is
 //! counted so that tests can assert round trips.
 
-use super::router::topic_matches;
 use super::{Qos, Router, Transport, TransportError};
+use crate::core::topics::topic_matches;
 use crate::transport::responder::Responder;
 use crossbeam_channel::{unbounded, Sender};
 use parking_lot::Mutex;

@@ -1,6 +1,7 @@
 //! Inbound message routing: Jobs topics to the Jobs engine, everything else (and Jobs topics the
 //! application subscribed to itself) to the application's subscriptions.
 
+use crate::core::topics::topic_matches;
 use parking_lot::RwLock;
 use std::sync::Arc;
 
@@ -75,41 +76,9 @@ pub fn is_jobs_topic(topic: &str) -> bool {
         .is_some_and(|(_, tail)| tail.starts_with("jobs/"))
 }
 
-/// MQTT topic filter matching (`+` one level, `#` the rest). Filters starting with a wildcard
-/// do not match topics starting with `$`, as MQTT requires.
-pub fn topic_matches(filter: &str, topic: &str) -> bool {
-    if topic.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#')) {
-        return false;
-    }
-    let mut f = filter.split('/');
-    let mut t = topic.split('/');
-    loop {
-        match (f.next(), t.next()) {
-            (Some("#"), _) => return true,
-            (Some("+"), Some(_)) => {}
-            (Some(a), Some(b)) if a == b => {}
-            (None, None) => return true,
-            _ => return false,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn filters_match_like_mqtt() {
-        assert!(topic_matches("a/+/c", "a/b/c"));
-        assert!(topic_matches("a/#", "a/b/c"));
-        assert!(topic_matches("a/#", "a"));
-        assert!(!topic_matches("a/+", "a/b/c"));
-        assert!(!topic_matches("#", "$aws/things/t/jobs/notify"));
-        assert!(topic_matches(
-            "$aws/things/+/jobs/#",
-            "$aws/things/t/jobs/notify"
-        ));
-    }
 
     #[test]
     fn jobs_topics_are_recognised() {
