@@ -47,8 +47,11 @@ extern "C" {
  * callable, from any thread the library owns, with `pContext` until
  * `AwsIotJobs_DestroyTransportConnection` returns. Each returns `IOT_MQTT_SUCCESS` once the
  * broker acknowledged (or, for QoS 0, once sent) and must not call back into the library
- * except through `AwsIotJobs_ReceiveMessage`. Set `awsIotMqttMode` when the broker is AWS IoT:
- * the library then subscribes to no reply topics at all.
+ * except through `AwsIotJobs_ReceiveMessage`. Set `awsIotMqttMode` when the broker may be AWS
+ * IoT: the library then keeps its reply subscriptions within AWS IoT's quota and goes on
+ * without one the broker refuses (AWS IoT delivers a reply to its requester anyway). In both
+ * modes it subscribes once per thing, to three wildcard filters (`$aws/things/T/jobs/+/accepted`,
+ * `.../+/rejected`, `.../+/+/+`): the transport's broker must accept `+` in filters.
  */
 AwsIotJobsError_t AwsIotJobs_CreateTransportConnection(const struct AwsIotJobsTransport *pTransport,
                                                        IotMqttConnection_t *pConnection);

@@ -1,11 +1,12 @@
-//! Reply subscriptions: one per thing, operation and job ID, taken before the request goes out,
-//! kept while in use, lingering (bounded) afterwards, none at all on AWS IoT.
+//! Reply subscriptions: one per thing (three wildcard filters that match every reply of the
+//! thing and nothing else), taken before the first request goes out, in every mode; kept while
+//! in use, lingering (bounded) afterwards; in awsIotMqttMode within AWS IoT's quota.
 
 mod common;
 
 use awsiotjobs::core::engine::{EngineConfig, Submission};
 use awsiotjobs::core::request::JobState;
-use awsiotjobs::core::topics::Operation;
+use awsiotjobs::core::topics::{reply_filters, Operation};
 use awsiotjobs::core::JobsError;
 use awsiotjobs::transport::responder::Scripted;
 use common::*;
@@ -26,10 +27,12 @@ fn kept<'a>(thing: &'a str, request: awsiotjobs::core::request::Request<'a>) -> 
     }
 }
 
-const UPDATE_JOB1: [&str; 2] = [
-    "$aws/things/T1/jobs/job1/update/accepted",
-    "$aws/things/T1/jobs/job1/update/rejected",
-];
+/// The subscriptions of these things, sorted as the loopback lists them.
+fn filters_of(things: &[&str]) -> Vec<String> {
+    let mut all: Vec<String> = things.iter().flat_map(|t| reply_filters(t)).collect();
+    all.sort();
+    all
+}
 
 #[test]
 fn two_updates_on_one_thing_both_complete() {
@@ -47,14 +50,7 @@ fn two_updates_on_one_thing_both_complete() {
         .submit_cb("T1", update("job2", JobState::InProgress), &done)
         .unwrap();
     let token_b = rig.last_token();
-    let subs = rig.lb.subscriptions();
-    for topic in [
-        "$aws/things/T1/jobs/job1/update/accepted",
-        "$aws/things/T1/jobs/job2/update/accepted",
-        "$aws/things/T1/jobs/job2/update/rejected",
-    ] {
-        assert!(subs.contains(&topic.to_owned()), "{topic} in {subs:?}");
-    }
+    assert_eq!(rig.lb.subscriptions(), filters_of(&["T1"]));
     // The service answers on each job's own topic; a generic broker delivers only those
     // subscribed.
     rig.lb.inject(
@@ -70,35 +66,33 @@ fn two_updates_on_one_thing_both_complete() {
 }
 
 #[test]
-fn each_job_id_gets_its_own_subscription() {
+fn every_operation_and_job_of_a_thing_shares_one_subscription() {
     let rig = Rig::new();
     rig.add_jobs("T1", &["job1", "job2"]);
-    for job in ["job1", "job2", "$next"] {
-        assert_eq!(
-            rig.run("T1", describe(job)).unwrap().status,
-            JobsError::Success
-        );
+    for request in [
+        describe("job1"),
+        describe("job2"),
+        describe("$next"),
+        get_pending(),
+        start_next(),
+        update("job2", JobState::InProgress),
+    ] {
+        assert_eq!(rig.run("T1", request).unwrap().status, JobsError::Success);
     }
-    assert_eq!(rig.lb.counts().subscribes, 3);
-    assert_eq!(rig.engine.stats().reply_subscriptions, 3);
-    assert!(rig
-        .lb
-        .subscriptions()
-        .contains(&"$aws/things/T1/jobs/$next/get/accepted".to_owned()));
+    assert_eq!(rig.lb.counts().subscribes, 1);
+    assert_eq!(rig.engine.stats().reply_subscriptions, 1);
+    assert_eq!(rig.lb.subscriptions(), filters_of(&["T1"]));
 }
 
 #[test]
-fn accepted_and_rejected_are_subscribed_in_one_request() {
+fn each_thing_is_subscribed_in_one_request_of_three_filters() {
     let rig = Rig::new();
     rig.run("T1", get_pending()).unwrap();
     assert_eq!(rig.lb.counts().subscribes, 1);
-    assert_eq!(
-        rig.lb.subscriptions(),
-        vec![
-            "$aws/things/T1/jobs/get/accepted".to_owned(),
-            "$aws/things/T1/jobs/get/rejected".to_owned(),
-        ]
-    );
+    assert_eq!(rig.lb.subscriptions(), filters_of(&["T1"]));
+    rig.run("T2", get_pending()).unwrap();
+    assert_eq!(rig.lb.counts().subscribes, 2);
+    assert_eq!(rig.lb.subscriptions(), filters_of(&["T1", "T2"]));
 }
 
 #[test]
@@ -127,7 +121,7 @@ fn steady_state_costs_one_publish_and_no_subscribe_per_operation() {
 }
 
 #[test]
-fn aws_iot_mode_never_subscribes_for_replies() {
+fn aws_iot_mode_subscribes_once_per_thing_as_v4_did() {
     let rig = Rig::aws_iot();
     rig.add_jobs("T1", &["job1"]);
     for request in [
@@ -139,10 +133,54 @@ fn aws_iot_mode_never_subscribes_for_replies() {
     ] {
         assert_eq!(rig.run("T1", request).unwrap().status, JobsError::Success);
     }
-    assert_eq!(rig.lb.counts().subscribes, 0);
+    assert_eq!(rig.lb.counts().subscribes, 1);
     assert_eq!(rig.lb.counts().publishes, 5);
+    assert_eq!(rig.lb.subscriptions(), filters_of(&["T1"]));
+    assert_eq!(rig.engine.stats().reply_subscriptions, 1);
+}
+
+#[test]
+fn aws_iot_mode_goes_on_when_the_broker_refuses_the_subscription() {
+    let rig = Rig::aws_iot();
+    rig.lb.fail_subscribes(1);
+    // AWS IoT delivers the reply to its requester without any subscription.
+    assert_eq!(
+        rig.run("T1", get_pending()).unwrap().status,
+        JobsError::Success
+    );
     assert!(rig.lb.subscriptions().is_empty());
-    assert_eq!(rig.engine.stats().reply_subscriptions, 0);
+    assert_eq!(rig.engine.stats(), Default::default());
+    // The next operation of the thing tries again.
+    rig.run("T1", get_pending()).unwrap();
+    assert_eq!(rig.lb.subscriptions(), filters_of(&["T1"]));
+}
+
+#[test]
+fn aws_iot_mode_keeps_within_the_subscription_quota() {
+    let config = EngineConfig {
+        aws_iot_max_things: 2,
+        ..EngineConfig::default()
+    };
+    let rig = Rig::with(true, config.clone());
+    let things = ["T1", "T2", "T3", "T4", "T5"];
+    for thing in things {
+        assert_eq!(
+            rig.run(thing, get_pending()).unwrap().status,
+            JobsError::Success
+        );
+    }
+    // Each new thing beyond two made the oldest lingering one go.
+    assert!(eventually(
+        || rig.lb.subscriptions() == filters_of(&["T4", "T5"])
+    ));
+    assert!(eventually(|| rig.lb.counts().unsubscribes == 3));
+    assert_eq!(rig.engine.stats().reply_subscriptions, 2);
+    // In generic mode nothing limits the things in use.
+    let generic = Rig::with(false, config);
+    for thing in things {
+        generic.run(thing, get_pending()).unwrap();
+    }
+    assert_eq!(generic.lb.subscriptions(), filters_of(&things));
 }
 
 #[test]
@@ -159,7 +197,7 @@ fn aws_iot_mode_still_times_out_unanswered_operations() {
 }
 
 #[test]
-fn concurrent_submits_on_one_key_share_a_single_subscribe() {
+fn concurrent_submits_on_one_thing_share_a_single_subscribe() {
     let (rig, hooked) = Rig::hooked(false, EngineConfig::default());
     let (entered, release) = hooked.hold_next_subscribe();
     let done = Completions::new();
@@ -276,14 +314,14 @@ fn kept_subscriptions_outlive_their_operations_until_removed() {
     rig.drain_callbacks();
     assert_eq!(rig.engine.stats().reply_subscriptions, 1);
     assert_eq!(rig.engine.stats().lingering, 0);
-    assert_eq!(rig.lb.subscriptions(), UPDATE_JOB1.map(str::to_owned));
+    assert_eq!(rig.lb.subscriptions(), filters_of(&["T1"]));
     assert_eq!(rig.lb.counts().unsubscribes, 0);
 
-    // Removing another operation's subscriptions leaves it alone.
+    // Removing another operation's mark leaves it alone.
     rig.engine
         .remove_persistent_subscriptions("T1", &[Operation::Describe])
         .unwrap();
-    assert_eq!(rig.lb.subscriptions().len(), 2);
+    assert_eq!(rig.lb.subscriptions(), filters_of(&["T1"]));
 
     rig.engine
         .remove_persistent_subscriptions("T1", &[Operation::Update])
@@ -305,7 +343,7 @@ fn a_kept_subscription_in_use_when_removed_goes_after_its_operation() {
     rig.engine
         .remove_persistent_subscriptions("T1", &Operation::ALL)
         .unwrap();
-    assert_eq!(rig.lb.subscriptions().len(), 2, "still in use");
+    assert_eq!(rig.lb.subscriptions(), filters_of(&["T1"]), "still in use");
     rig.inject(
         "$aws/things/T1/jobs/get/accepted",
         format!(r#"{{"clientToken":"{token}"}}"#).as_bytes(),
@@ -345,21 +383,18 @@ fn removing_persistent_subscriptions_checks_the_thing_name() {
 #[test]
 fn lingering_subscriptions_are_bounded_in_number() {
     let rig = Rig::with(false, config(2, Duration::from_secs(600)));
-    let jobs = ["j1", "j2", "j3", "j4", "j5"];
-    rig.add_jobs("T1", &jobs);
-    for job in jobs {
+    for thing in ["T1", "T2", "T3", "T4", "T5"] {
         assert_eq!(
-            rig.run("T1", describe(job)).unwrap().status,
+            rig.run(thing, get_pending()).unwrap().status,
             JobsError::Success
         );
     }
-    assert!(eventually(|| rig.lb.subscriptions().len() == 4));
+    // The newest ones are kept.
+    assert!(eventually(
+        || rig.lb.subscriptions() == filters_of(&["T4", "T5"])
+    ));
     assert_eq!(rig.engine.stats().lingering, 2);
     assert_eq!(rig.lb.counts().unsubscribes, 3);
-    // The newest ones are kept.
-    let subs = rig.lb.subscriptions();
-    assert!(subs.contains(&"$aws/things/T1/jobs/j5/get/accepted".to_owned()));
-    assert!(subs.contains(&"$aws/things/T1/jobs/j4/get/accepted".to_owned()));
 }
 
 #[test]

@@ -130,13 +130,16 @@ fn update(job_id: &str, status: JobState) -> Request<'_> {
     }
 }
 
-#[test]
-fn every_jobs_operation_completes_over_mosquitto() {
+/// Every operation, accepted and rejected, against mosquitto (which delivers only what is
+/// subscribed), in generic mode or in awsIotMqttMode.
+fn every_jobs_operation_over_mosquitto(aws_iot: bool) {
     let broker = Broker::plain();
     let responder = JobsResponder::start(broker.port);
     responder.add_job("T1", "job1");
     responder.add_job("T1", "job2");
-    let client = Client::connect(&settings(broker.port, "every-op"));
+    let mut settings = settings(broker.port, "every-op");
+    settings.aws_iot = aws_iot;
+    let client = Client::connect(&settings);
 
     let got = client.run("T1", Request::GetPending);
     assert_eq!(got.status, JobsError::Success);
@@ -166,6 +169,18 @@ fn every_jobs_operation_completes_over_mosquitto() {
 
     let got = client.run("T1", update("job1", JobState::InProgress));
     assert_eq!(got.status, JobsError::InvalidState);
+    // One subscription of the thing carried every reply.
+    assert_eq!(client.engine.stats().reply_subscriptions, 1);
+}
+
+#[test]
+fn every_jobs_operation_completes_over_mosquitto() {
+    every_jobs_operation_over_mosquitto(false);
+}
+
+#[test]
+fn every_jobs_operation_completes_over_mosquitto_in_aws_iot_mode() {
+    every_jobs_operation_over_mosquitto(true);
 }
 
 #[test]

@@ -3,7 +3,8 @@
 //! `topics` builds and parses the `$aws/things/{thing}/jobs/...` topics; `validate` checks thing
 //! names, job IDs, client tokens and status details against the service's rules; `request`
 //! encodes the JSON requests exactly as the v4 library laid them out; `reply` reads the fields of
-//! a reply that matching needs; `token` issues client tokens unique for the process's lifetime;
+//! a reply that matching needs; `token` issues client tokens unique for the process's lifetime; `log` writes the
+//! library's own log lines;
 //! `engine` keeps the table of operations in flight, the reply subscriptions and the notify
 //! callback registry of one connection; `runtime` owns the threads on which callbacks run and
 //! operations time out, fed through `queue`; `sync` names the locks that a model checker
@@ -13,6 +14,7 @@
 
 pub mod engine;
 pub mod error;
+pub mod log;
 pub mod queue;
 pub mod reply;
 pub mod request;

@@ -460,9 +460,11 @@ pub unsafe extern "C" fn AwsIotJobs_Wait(
     })
 }
 
-/// Drops the reply subscriptions kept with `AWS_IOT_JOBS_FLAG_KEEP_SUBSCRIPTIONS` for the
-/// operations named by the `AWS_IOT_JOBS_FLAG_REMOVE_*` bits of `flags`, on the request info's
-/// connection and thing. Blocks until the broker acknowledged.
+/// Clears the marks `AWS_IOT_JOBS_FLAG_KEEP_SUBSCRIPTIONS` left on the thing's reply
+/// subscription for the operations named by the `AWS_IOT_JOBS_FLAG_REMOVE_*` bits of `flags`, on
+/// the request info's connection. Once no mark is left and no operation uses the subscription,
+/// it is unsubscribed before this returns (blocking until the broker acknowledged); one still
+/// in use goes after its last operation, within the usual lingering bounds.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_RemovePersistentSubscriptions(
     pRequestInfo: *const AwsIotJobsRequestInfo_t,

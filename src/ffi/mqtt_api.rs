@@ -371,7 +371,9 @@ pub extern "C" fn IotMqtt_Wait(operation: IotMqttOperation_t, timeoutMs: u32) ->
 }
 
 /// True if the connection is subscribed to exactly this filter (by the application or by the
-/// Jobs library). If so and `pCurrentSubscription` is not NULL, it receives the QoS, the filter
+/// Jobs library; a Jobs reply topic, such as `$aws/things/T/jobs/get/accepted`, counts as
+/// subscribed while the Jobs library's subscription of that thing delivers it, as it was
+/// subscribed on its own in v4). If so and `pCurrentSubscription` is not NULL, it receives the QoS, the filter
 /// (pointing to the caller's `pTopicFilter`) and the application's callback (NULL members for a
 /// Jobs-only subscription). False for every bad argument. Any thread.
 #[no_mangle]

@@ -246,10 +246,13 @@ impl MqttConnection {
     }
 
     /// Whether `filter` is subscribed (by the application or the Jobs library), with its QoS
-    /// and the application's callback.
+    /// and the application's callback. A Jobs reply topic counts as subscribed while the Jobs
+    /// library's subscription of its thing delivers it.
     pub fn subscription(&self, filter: &str) -> Option<(Qos, Option<MqttCallback>)> {
-        let (qos, _) = self.transport.subscription(filter)?;
-        Some((qos, self.app_callbacks.lock().get(filter).copied()))
+        match self.transport.subscription(filter) {
+            Some((qos, _)) => Some((qos, self.app_callbacks.lock().get(filter).copied())),
+            None => self.transport.jobs_coverage(filter).map(|qos| (qos, None)),
+        }
     }
 
     /// Runs `work` on the operations thread as an operation of `kind`. Its result goes to the

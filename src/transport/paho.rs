@@ -28,6 +28,8 @@ use parking_lot::{Condvar, Mutex};
 use super::paho_hooks::{self, TlsExtras, TlsRegistration};
 use super::paho_reaper::{self, HeldToken};
 use super::{Qos, Router, Transport, TransportError};
+use crate::core::log;
+use crate::core::topics::topic_matches;
 
 /// How the link is re-established after it dropped: wait `first`, then double the wait after
 /// each failed attempt up to `max`, and keep trying until the transport is closed.
@@ -508,6 +510,19 @@ impl PahoTransport {
         holders.qos().map(|qos| (qos, holders.app.is_some()))
     }
 
+    /// The QoS of a Jobs subscription whose filter delivers `topic` (a topic name, no
+    /// wildcards): the Jobs engine subscribes to a thing's replies with wildcard filters, and a
+    /// v4 application may ask whether one reply topic is subscribed.
+    pub fn jobs_coverage(&self, topic: &str) -> Option<Qos> {
+        if topic.contains(['+', '#']) {
+            return None;
+        }
+        let subs = self.subs.lock();
+        subs.iter()
+            .filter(|(filter, _)| topic_matches(filter, topic))
+            .find_map(|(_, holders)| holders.jobs)
+    }
+
     /// Subscribes on behalf of `holder`, each filter with its own QoS, in one SUBSCRIBE per
     /// eight filters on AWS IoT (one in all elsewhere). The filters are held (and restored on
     /// reconnection) from the moment the request is made; a failure releases those this call
@@ -718,7 +733,7 @@ impl PahoTransport {
             connects.push(connect);
         }
         result?;
-        log_debug("reconnected; restoring subscriptions");
+        log::debug("reconnected; restoring subscriptions");
         let wanted: Vec<(String, Qos)> = self
             .subs
             .lock()
@@ -737,7 +752,7 @@ impl PahoTransport {
                 if !self.client.is_connected() || error_is_timeout(&error) {
                     return Err(ConnectError::Network(error.to_string()));
                 }
-                log_debug(&format!("restoring a subscription failed: {error}"));
+                log::debug(&format!("restoring a subscription failed: {error}"));
             }
         }
         if !self.client.is_connected() {
@@ -797,7 +812,7 @@ fn supervise(
             Some(_) => continue,
             None => return,
         }
-        log_debug("link lost; reconnecting");
+        log::debug("link lost; reconnecting");
         listener.lost();
         let mut wait = backoff.first;
         loop {
@@ -812,13 +827,13 @@ fn supervise(
             match t.reattach(attempt) {
                 Ok(()) => {
                     if t.mark_up() {
-                        log_debug("link restored");
+                        log::debug("link restored");
                         listener.restored();
                     }
                     break;
                 }
                 Err(error) => {
-                    log_debug(&format!("reconnect failed: {error}; next try in {wait:?}"));
+                    log::debug(&format!("reconnect failed: {error}; next try in {wait:?}"));
                     wait = (wait * 2).min(backoff.max);
                 }
             }
@@ -866,11 +881,5 @@ impl Drop for PahoTransport {
             self.client.clone(),
             std::mem::take(&mut *self.connects.lock()),
         );
-    }
-}
-
-fn log_debug(message: &str) {
-    if std::env::var_os("AWSIOTJOBS_DEBUG").is_some() {
-        eprintln!("awsiotjobs: {message}");
     }
 }

@@ -15,21 +15,24 @@ mod subscriptions;
 mod waiter;
 
 pub use notify::{NotifyCallback, NotifyEvent};
-pub use subscriptions::ReplyKey;
+pub use subscriptions::{Bounds, ReplyKey};
 pub use waiter::Waiter;
 
 use crate::core::request::Request;
 use crate::core::runtime::{Expiring, Runtime};
 use crate::core::sync::{AtomicBool, Condvar, Mutex, MutexGuard};
 use crate::core::topics::{self, Inbound, Notify, Operation, Verdict};
-use crate::core::{reply, token, validate, JobsError};
-use crate::transport::{Qos, Transport};
+use crate::core::{log, reply, token, validate, JobsError};
+use crate::transport::{Qos, Transport, TransportError};
 use notify::{Change, Registry, Slot};
 use operations::{OpTable, Pending};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 use subscriptions::{Acquire, SubTable};
+
+/// The AWS IoT Core quota of subscriptions per connection (a default the account may raise).
+pub const AWS_IOT_SUBSCRIPTIONS_PER_CONNECTION: usize = 50;
 
 /// Identifies an operation for its whole life; never reused within a process.
 pub type OpId = u64;
@@ -74,10 +77,16 @@ pub struct Submission<'a> {
 pub struct EngineConfig {
     /// How long a subscribe, unsubscribe or publish may take (`AwsIotJobs_Init`'s argument).
     pub mqtt_timeout: Duration,
-    /// At most this many unused reply subscriptions are kept.
+    /// At most this many things keep an unused reply subscription.
     pub linger_max: usize,
     /// An unused reply subscription is dropped after this long.
     pub linger_idle: Duration,
+    /// In awsIotMqttMode, at most this many things keep reply subscriptions (used or not):
+    /// each takes three of the connection's subscriptions, and AWS IoT allows
+    /// [`AWS_IOT_SUBSCRIPTIONS_PER_CONNECTION`]. A thing beyond it while all are in use
+    /// subscribes anyway; if the broker refuses, its operations go on without the
+    /// subscription, since AWS IoT delivers a reply to its requester regardless.
+    pub aws_iot_max_things: usize,
 }
 
 impl Default for EngineConfig {
@@ -86,6 +95,8 @@ impl Default for EngineConfig {
             mqtt_timeout: Duration::from_millis(5000),
             linger_max: 64,
             linger_idle: Duration::from_secs(60),
+            // 24 subscriptions, leaving 26 for notifications and the application's own.
+            aws_iot_max_things: 8,
         }
     }
 }
@@ -94,7 +105,9 @@ impl Default for EngineConfig {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct EngineStats {
     pub in_flight: usize,
+    /// Things with a reply subscription (three filters each).
     pub reply_subscriptions: usize,
+    /// Of those, the ones no operation uses now.
     pub lingering: usize,
 }
 
@@ -102,6 +115,7 @@ pub struct Engine {
     transport: Arc<dyn Transport>,
     runtime: Runtime,
     config: EngineConfig,
+    bounds: Bounds,
     ops: Mutex<OpTable>,
     subs: Mutex<SubTable>,
     subs_changed: Condvar,
@@ -118,10 +132,20 @@ impl Engine {
         runtime: Runtime,
         config: EngineConfig,
     ) -> Arc<Engine> {
+        let bounds = Bounds {
+            linger_max: config.linger_max,
+            linger_idle: config.linger_idle,
+            max_things: if transport.is_aws_iot() {
+                config.aws_iot_max_things
+            } else {
+                usize::MAX
+            },
+        };
         let engine = Arc::new_cyclic(|me| Engine {
             transport,
             runtime: runtime.clone(),
             config,
+            bounds,
             ops: Mutex::new(OpTable::default()),
             subs: Mutex::new(SubTable::default()),
             subs_changed: Condvar::new(),
@@ -221,10 +245,7 @@ impl Engine {
             operation,
             job_id: job_id.map(str::to_owned),
         };
-        let subscribed = !self.transport.is_aws_iot();
-        if subscribed {
-            self.acquire_subscription(&key, sub.keep_subscriptions)?;
-        }
+        let subscribed = self.acquire_subscription(sub.thing, operation, sub.keep_subscriptions)?;
         let pending = Pending {
             key,
             token,
@@ -247,7 +268,7 @@ impl Engine {
             self.transport
                 .publish(&topic, &payload, Qos::AtLeastOnce, self.config.mqtt_timeout)
         {
-            log_debug(&format!("publish to {topic} failed: {e}"));
+            log::debug(&format!("publish to {topic} failed: {e}"));
             // If the operation is no longer in the table it was completed meanwhile (by a
             // reply, its deadline or a shutdown) and its completion has been delivered: report
             // success to keep the exactly-once promise.
@@ -299,7 +320,7 @@ impl Engine {
         payload: &[u8],
     ) {
         let Some(head) = reply::parse(payload) else {
-            log_debug(&format!(
+            log::debug(&format!(
                 "dropped an unreadable reply on {thing}/{}",
                 operation.name()
             ));
@@ -365,20 +386,29 @@ impl Engine {
             Completion::Waitable(waiter) => waiter.complete(outcome),
             Completion::Callback(callback) => {
                 if !self.runtime.spawn(Box::new(move || callback(id, outcome))) {
-                    log_debug("a completion arrived after the callback thread stopped");
+                    log::debug("a completion arrived after the callback thread stopped");
                 }
             }
         }
     }
 
-    fn acquire_subscription(&self, key: &ReplyKey, keep: bool) -> Result<(), JobsError> {
+    /// Makes sure the replies of `thing` reach us: takes a reference on its reply
+    /// subscription, subscribing first if it has none. True when a reference was taken (release
+    /// it with the operation); false in awsIotMqttMode when the broker refused the subscription
+    /// (AWS IoT delivers the reply to its requester anyway).
+    fn acquire_subscription(
+        &self,
+        thing: &str,
+        operation: Operation,
+        keep: bool,
+    ) -> Result<bool, JobsError> {
         let mut subs = self.subs.lock();
         loop {
             if self.is_closed() {
                 return Err(JobsError::NotInitialized);
             }
-            match subs.acquire(key, keep) {
-                Acquire::Ready => return Ok(()),
+            match subs.acquire(thing, operation, keep) {
+                Acquire::Ready => return Ok(true),
                 Acquire::Wait => {
                     self.subs_changed.wait(&mut subs);
                 }
@@ -386,18 +416,37 @@ impl Engine {
             }
         }
         drop(subs);
-        let filters = key.filters();
-        let refs = [filters[0].as_str(), filters[1].as_str()];
+        let filters = topics::reply_filters(thing);
+        let refs = filters.each_ref().map(String::as_str);
         let result = self
             .transport
             .subscribe(&refs, Qos::AtLeastOnce, self.config.mqtt_timeout);
-        let mut subs = self.subs.lock();
-        subs.subscribed(key, result.is_ok(), keep);
-        self.subs_changed.notify_all();
-        result.map_err(|e| {
-            log_debug(&format!("subscribe to {} failed: {e}", filters[0]));
-            JobsError::MqttError
-        })
+        let evicted = {
+            let mut subs = self.subs.lock();
+            subs.subscribed(thing, result.is_ok(), operation, keep);
+            self.subs_changed.notify_all();
+            // A new thing may take the table over its bound: a lingering one makes room.
+            if subs.over(&self.bounds) {
+                subs.evictions(Instant::now(), &self.bounds)
+            } else {
+                Vec::new()
+            }
+        };
+        self.unsubscribe_later(evicted);
+        match result {
+            Ok(()) => Ok(true),
+            Err(e) if self.transport.is_aws_iot() => {
+                log::warn(&format!(
+                    "subscribing to the replies of {thing} failed ({e}); going on without: \
+                     AWS IoT delivers replies to their requester"
+                ));
+                Ok(false)
+            }
+            Err(e) => {
+                log::debug(&format!("subscribe to {} failed: {e}", filters[0]));
+                Err(JobsError::MqttError)
+            }
+        }
     }
 
     fn release_subscription(&self, key: &ReplyKey, subscribed: bool) {
@@ -407,9 +456,9 @@ impl Engine {
         let now = Instant::now();
         let evicted = {
             let mut subs = self.subs.lock();
-            subs.release(key, now);
-            if subs.lingering() > self.config.linger_max {
-                subs.evictions(now, self.config.linger_max, self.config.linger_idle)
+            subs.release(&key.thing, now);
+            if subs.over(&self.bounds) {
+                subs.evictions(now, &self.bounds)
             } else {
                 Vec::new()
             }
@@ -417,15 +466,15 @@ impl Engine {
         self.unsubscribe_later(evicted);
     }
 
-    /// Unsubscribes keys on the callback thread (the caller may be the receive thread).
-    fn unsubscribe_later(&self, keys: Vec<ReplyKey>) {
-        if keys.is_empty() {
+    /// Unsubscribes things on the callback thread (the caller may be the receive thread).
+    fn unsubscribe_later(&self, things: Vec<String>) {
+        if things.is_empty() {
             return;
         }
         let me = self.me.clone();
         let task = Box::new(move || {
             if let Some(engine) = me.upgrade() {
-                engine.unsubscribe_now(&keys);
+                engine.unsubscribe_now(&things);
             }
         });
         if !self.runtime.spawn(task) {
@@ -435,17 +484,23 @@ impl Engine {
         }
     }
 
-    fn unsubscribe_now(&self, keys: &[ReplyKey]) {
-        for key in keys {
-            if !self.subs.lock().begin_unsubscribe(key) {
+    fn unsubscribe_replies(&self, thing: &str) -> Result<(), TransportError> {
+        let filters = topics::reply_filters(thing);
+        let refs = filters.each_ref().map(String::as_str);
+        let result = self.transport.unsubscribe(&refs, self.config.mqtt_timeout);
+        if let Err(e) = &result {
+            log::debug(&format!("unsubscribe from {} failed: {e}", filters[0]));
+        }
+        result
+    }
+
+    fn unsubscribe_now(&self, things: &[String]) {
+        for thing in things {
+            if !self.subs.lock().begin_unsubscribe(thing) {
                 continue;
             }
-            let filters = key.filters();
-            let refs = [filters[0].as_str(), filters[1].as_str()];
-            if let Err(e) = self.transport.unsubscribe(&refs, self.config.mqtt_timeout) {
-                log_debug(&format!("unsubscribe from {} failed: {e}", filters[0]));
-            }
-            self.subs.lock().unsubscribed(key);
+            let _ = self.unsubscribe_replies(thing);
+            self.subs.lock().unsubscribed(thing);
             self.subs_changed.notify_all();
         }
     }
@@ -463,23 +518,14 @@ impl Engine {
         if self.is_closed() {
             return Err(JobsError::NotInitialized);
         }
-        let keys = self.subs.lock().remove_persistent(thing, operations);
-        let mut failed = false;
-        for key in &keys {
-            let filters = key.filters();
-            let refs = [filters[0].as_str(), filters[1].as_str()];
-            failed |= self
-                .transport
-                .unsubscribe(&refs, self.config.mqtt_timeout)
-                .is_err();
-            self.subs.lock().unsubscribed(key);
-        }
+        let chosen = self.subs.lock().remove_persistent(thing, operations);
+        let Some(thing) = chosen else {
+            return Ok(());
+        };
+        let result = self.unsubscribe_replies(&thing);
+        self.subs.lock().unsubscribed(&thing);
         self.subs_changed.notify_all();
-        if failed {
-            Err(JobsError::MqttError)
-        } else {
-            Ok(())
-        }
+        result.map_err(|_| JobsError::MqttError)
     }
 
     /// Adds, replaces or removes a notify callback (see `notify` for the rules), subscribing
@@ -518,7 +564,7 @@ impl Engine {
                     .transport
                     .unsubscribe(&[topic.as_str()], self.config.mqtt_timeout)
                 {
-                    log_debug(&format!("unsubscribe from {topic} failed: {e}"));
+                    log::debug(&format!("unsubscribe from {topic} failed: {e}"));
                 }
             }
             Change::None => {}
@@ -562,17 +608,8 @@ impl Expiring for Engine {
             }
             ops.next_deadline()
         };
-        let idle = self
-            .subs
-            .lock()
-            .evictions(now, self.config.linger_max, self.config.linger_idle);
+        let idle = self.subs.lock().evictions(now, &self.bounds);
         self.unsubscribe_later(idle);
         next
-    }
-}
-
-fn log_debug(message: &str) {
-    if std::env::var_os("AWSIOTJOBS_DEBUG").is_some() {
-        eprintln!("awsiotjobs: {message}");
     }
 }

@@ -1,33 +1,30 @@
-//! Reply subscriptions on brokers that need them (anything but AWS IoT).
+//! Reply subscriptions: one per thing, on every broker.
 //!
-//! One entry per (thing, operation, job ID): the accepted and rejected topics, subscribed
-//! together in one request. An entry is counted by the operations using it. When the count
-//! drops to zero it is not unsubscribed at once but lingers, so that the next operation of the
-//! same kind costs one publish and one reply instead of five round trips. Lingering entries are
-//! bounded: at most `linger_max` of them, each for at most `linger_idle`; beyond either, the
-//! oldest is unsubscribed. `KEEP_SUBSCRIPTIONS` marks an entry persistent: it never lingers out
-//! and goes only through `RemovePersistentSubscriptions`.
+//! A thing's entry stands for the three filters of `topics::reply_filters`, which receive every
+//! reply of that thing (any operation, any job) and nothing else, subscribed together in one
+//! request the first time the thing is used. That keeps one MQTT round trip per operation from
+//! then on, whatever the job ID, and works on any broker: AWS IoT delivers a reply to its
+//! requester anyway (the subscription costs it nothing more), a broker that routes only to
+//! subscribers (mosquitto, a gateway's broker, a bridge) needs it, as v4 did in every mode.
+//!
+//! An entry is counted by the operations using it. At zero it lingers instead of being
+//! unsubscribed: at most `linger_max` lingering entries, each for at most `linger_idle`, and in
+//! all at most `max_things` entries (AWS IoT allows 50 subscriptions per connection: in
+//! awsIotMqttMode the engine keeps fewer than that, see `EngineConfig`); beyond any of these the
+//! oldest lingering entry goes. `KEEP_SUBSCRIPTIONS` marks an entry persistent for the
+//! operation that asked; a persistent entry never lingers out, and
+//! `RemovePersistentSubscriptions` clears the marks of the operations it names.
 
-use crate::core::topics::{self, Operation, Verdict};
+use crate::core::topics::Operation;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+/// Which thing, operation and job a reply comes back on: what an operation waits for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ReplyKey {
     pub thing: String,
     pub operation: Operation,
     pub job_id: Option<String>,
-}
-
-impl ReplyKey {
-    /// The accepted and rejected topics of this key.
-    pub fn filters(&self) -> [String; 2] {
-        let job = self.job_id.as_deref();
-        [
-            topics::reply_topic(&self.thing, self.operation, job, Verdict::Accepted),
-            topics::reply_topic(&self.thing, self.operation, job, Verdict::Rejected),
-        ]
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,9 +41,14 @@ pub enum SubState {
 pub struct SubEntry {
     pub state: SubState,
     pub refs: usize,
-    pub persistent: bool,
+    /// One bit per operation that asked for `KEEP_SUBSCRIPTIONS`.
+    pub persistent: u8,
     /// When the count dropped to zero (None while used or persistent).
     pub idle_since: Option<Instant>,
+}
+
+fn bit(operation: Operation) -> u8 {
+    1 << (operation as u8)
 }
 
 /// What `acquire` found.
@@ -55,13 +57,24 @@ pub enum Acquire {
     Ready,
     /// The caller must subscribe (the entry is marked `Subscribing`).
     MustSubscribe,
-    /// Another thread is (un)subscribing this key: wait and try again.
+    /// Another thread is (un)subscribing this thing: wait and try again.
     Wait,
+}
+
+/// How many entries may stay, and for how long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    /// Lingering (unused) entries kept at most.
+    pub linger_max: usize,
+    /// An unused entry goes after this long.
+    pub linger_idle: Duration,
+    /// Entries in all (used or not) beyond which lingering ones go first.
+    pub max_things: usize,
 }
 
 #[derive(Default)]
 pub struct SubTable {
-    entries: HashMap<ReplyKey, SubEntry>,
+    entries: HashMap<String, SubEntry>,
     /// How many entries have `idle_since` set (kept so that `lingering` is O(1)).
     idle: usize,
 }
@@ -77,8 +90,11 @@ fn set_idle(count: &mut usize, entry: &mut SubEntry, since: Option<Instant>) {
 }
 
 impl SubTable {
-    pub fn acquire(&mut self, key: &ReplyKey, keep: bool) -> Acquire {
-        match self.entries.get_mut(key) {
+    /// Takes a reference on `thing`'s entry for an operation; `keep` marks it persistent for
+    /// that operation.
+    pub fn acquire(&mut self, thing: &str, operation: Operation, keep: bool) -> Acquire {
+        let keep = if keep { bit(operation) } else { 0 };
+        match self.entries.get_mut(thing) {
             Some(e) if matches!(e.state, SubState::Active | SubState::UnsubscribeQueued) => {
                 e.state = SubState::Active;
                 e.refs += 1;
@@ -89,11 +105,11 @@ impl SubTable {
             Some(_) => Acquire::Wait,
             None => {
                 self.entries.insert(
-                    key.clone(),
+                    thing.to_owned(),
                     SubEntry {
                         state: SubState::Subscribing,
                         refs: 0,
-                        persistent: false,
+                        persistent: 0,
                         idle_since: None,
                     },
                 );
@@ -102,56 +118,68 @@ impl SubTable {
         }
     }
 
-    /// Records the result of the subscribe a `MustSubscribe` asked for.
-    pub fn subscribed(&mut self, key: &ReplyKey, ok: bool, keep: bool) {
+    /// Records the result of the subscribe a `MustSubscribe` asked for; on success the caller
+    /// holds a reference.
+    pub fn subscribed(&mut self, thing: &str, ok: bool, operation: Operation, keep: bool) {
         if !ok {
-            self.unsubscribed(key);
+            self.unsubscribed(thing);
             return;
         }
-        if let Some(e) = self.entries.get_mut(key) {
+        if let Some(e) = self.entries.get_mut(thing) {
             e.state = SubState::Active;
             e.refs += 1;
-            e.persistent |= keep;
+            if keep {
+                e.persistent |= bit(operation);
+            }
         }
     }
 
     /// Drops one reference; the entry then lingers if unused and not persistent.
-    pub fn release(&mut self, key: &ReplyKey, now: Instant) {
-        if let Some(e) = self.entries.get_mut(key) {
+    pub fn release(&mut self, thing: &str, now: Instant) {
+        if let Some(e) = self.entries.get_mut(thing) {
             e.refs = e.refs.saturating_sub(1);
-            if e.refs == 0 && !e.persistent && e.state == SubState::Active {
+            if e.refs == 0 && e.persistent == 0 && e.state == SubState::Active {
                 set_idle(&mut self.idle, e, Some(now));
             }
         }
     }
 
-    /// Picks the entries to unsubscribe now: idle longer than `idle`, and the oldest idle ones
-    /// beyond `max`. They are marked `UnsubscribeQueued`; call `begin_unsubscribe` before
+    /// True when `bounds` call for evictions now (cheap; `evictions` picks them).
+    pub fn over(&self, bounds: &Bounds) -> bool {
+        self.idle > bounds.linger_max || (self.idle > 0 && self.entries.len() > bounds.max_things)
+    }
+
+    /// Picks the entries to unsubscribe now: lingering longer than `linger_idle`, and the
+    /// oldest lingering ones while more than `linger_max` linger or more than `max_things`
+    /// entries exist. They are marked `UnsubscribeQueued`; call `begin_unsubscribe` before
     /// unsubscribing each (it may have been taken back meanwhile) and `unsubscribed` when done.
-    pub fn evictions(&mut self, now: Instant, max: usize, idle: Duration) -> Vec<ReplyKey> {
-        let mut lingering: Vec<(Instant, &ReplyKey)> = self
+    pub fn evictions(&mut self, now: Instant, bounds: &Bounds) -> Vec<String> {
+        let mut lingering: Vec<(Instant, &String)> = self
             .entries
             .iter()
             .filter_map(|(k, e)| e.idle_since.map(|t| (t, k)))
             .collect();
         lingering.sort_by_key(|(since, _)| *since);
-        let over = lingering.len().saturating_sub(max);
-        let chosen: Vec<ReplyKey> = lingering
+        let over = lingering
+            .len()
+            .saturating_sub(bounds.linger_max)
+            .max(self.entries.len().saturating_sub(bounds.max_things));
+        let chosen: Vec<String> = lingering
             .iter()
             .enumerate()
-            .filter(|(i, (since, _))| *i < over || now.duration_since(*since) >= idle)
+            .filter(|(i, (since, _))| *i < over || now.duration_since(*since) >= bounds.linger_idle)
             .map(|(_, (_, k))| (*k).clone())
             .collect();
-        for key in &chosen {
-            self.mark(key, SubState::UnsubscribeQueued);
+        for thing in &chosen {
+            self.mark(thing, SubState::UnsubscribeQueued);
         }
         chosen
     }
 
     /// Starts the unsubscribe `evictions` picked; false when the entry was taken back by a new
     /// user (or is gone), in which case nothing must be unsubscribed.
-    pub fn begin_unsubscribe(&mut self, key: &ReplyKey) -> bool {
-        match self.entries.get_mut(key) {
+    pub fn begin_unsubscribe(&mut self, thing: &str) -> bool {
+        match self.entries.get_mut(thing) {
             Some(e) if e.state == SubState::UnsubscribeQueued => {
                 e.state = SubState::Unsubscribing;
                 true
@@ -160,41 +188,37 @@ impl SubTable {
         }
     }
 
-    /// Clears the persistent mark of the matching entries; those now unused are marked
-    /// `Unsubscribing` and returned (lingering ones included).
-    pub fn remove_persistent(&mut self, thing: &str, operations: &[Operation]) -> Vec<ReplyKey> {
-        let chosen: Vec<ReplyKey> = self
-            .entries
-            .iter_mut()
-            .filter(|(k, _)| k.thing == thing && operations.contains(&k.operation))
-            .filter_map(|(k, e)| {
-                e.persistent = false;
-                let idle = matches!(e.state, SubState::Active | SubState::UnsubscribeQueued);
-                (e.refs == 0 && idle).then(|| k.clone())
-            })
-            .collect();
-        for key in &chosen {
-            self.mark(key, SubState::Unsubscribing);
+    /// Clears the persistent marks of `operations` on `thing`'s entry; if it is now unused and
+    /// unmarked (lingering included), it is marked `Unsubscribing` and returned.
+    pub fn remove_persistent(&mut self, thing: &str, operations: &[Operation]) -> Option<String> {
+        let e = self.entries.get_mut(thing)?;
+        for operation in operations {
+            e.persistent &= !bit(*operation);
         }
-        chosen
+        let idle = matches!(e.state, SubState::Active | SubState::UnsubscribeQueued);
+        if e.refs == 0 && e.persistent == 0 && idle {
+            self.mark(thing, SubState::Unsubscribing);
+            return Some(thing.to_owned());
+        }
+        None
     }
 
-    fn mark(&mut self, key: &ReplyKey, state: SubState) {
-        if let Some(e) = self.entries.get_mut(key) {
+    fn mark(&mut self, thing: &str, state: SubState) {
+        if let Some(e) = self.entries.get_mut(thing) {
             e.state = state;
             set_idle(&mut self.idle, e, None);
         }
     }
 
-    pub fn unsubscribed(&mut self, key: &ReplyKey) {
-        if let Some(mut e) = self.entries.remove(key) {
+    pub fn unsubscribed(&mut self, thing: &str) {
+        if let Some(mut e) = self.entries.remove(thing) {
             set_idle(&mut self.idle, &mut e, None);
         }
     }
 
     #[cfg(test)]
-    pub fn get(&self, key: &ReplyKey) -> Option<&SubEntry> {
-        self.entries.get(key)
+    pub fn get(&self, thing: &str) -> Option<&SubEntry> {
+        self.entries.get(thing)
     }
 
     pub fn lingering(&self) -> usize {
@@ -223,113 +247,136 @@ impl SubTable {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(feature = "loom")))]
 mod tests {
     use super::*;
 
-    fn key(thing: &str, job: Option<&str>) -> ReplyKey {
-        ReplyKey {
-            thing: thing.into(),
-            operation: Operation::Update,
-            job_id: job.map(Into::into),
+    const UPDATE: Operation = Operation::Update;
+
+    fn bounds(linger_max: usize, max_things: usize) -> Bounds {
+        Bounds {
+            linger_max,
+            linger_idle: Duration::from_secs(60),
+            max_things,
         }
     }
 
+    fn subscribe(t: &mut SubTable, thing: &str, keep: bool) {
+        assert!(matches!(
+            t.acquire(thing, UPDATE, keep),
+            Acquire::MustSubscribe
+        ));
+        t.subscribed(thing, true, UPDATE, keep);
+    }
+
     #[test]
-    fn each_job_id_has_its_own_entry() {
+    fn one_entry_per_thing_whatever_the_operation() {
         let mut t = SubTable::default();
         assert!(matches!(
-            t.acquire(&key("T", Some("a")), false),
-            Acquire::MustSubscribe
-        ));
-        t.subscribed(&key("T", Some("a")), true, false);
-        assert!(matches!(
-            t.acquire(&key("T", Some("b")), false),
+            t.acquire("T", UPDATE, false),
             Acquire::MustSubscribe
         ));
         assert!(matches!(
-            t.acquire(&key("T", Some("b")), false),
+            t.acquire("T", Operation::GetPending, false),
             Acquire::Wait
         ));
+        t.subscribed("T", true, UPDATE, false);
         assert!(matches!(
-            t.acquire(&key("T", Some("a")), false),
+            t.acquire("T", Operation::Describe, false),
             Acquire::Ready
         ));
-        assert_eq!(t.get(&key("T", Some("a"))).unwrap().refs, 2);
+        assert!(matches!(
+            t.acquire("U", UPDATE, false),
+            Acquire::MustSubscribe
+        ));
+        assert_eq!(t.get("T").unwrap().refs, 2);
+        assert_eq!(t.len(), 2);
     }
 
     #[test]
     fn unused_entries_linger_within_bounds() {
         let mut t = SubTable::default();
         let now = Instant::now();
-        for j in ["a", "b", "c"] {
-            t.acquire(&key("T", Some(j)), false);
-            t.subscribed(&key("T", Some(j)), true, false);
-            t.release(&key("T", Some(j)), now);
+        for thing in ["a", "b", "c"] {
+            subscribe(&mut t, thing, false);
+            t.release(thing, now);
         }
         assert_eq!(t.lingering(), 3);
-        let evicted = t.evictions(now, 2, Duration::from_secs(60));
-        assert_eq!(evicted.len(), 1);
+        assert!(t.over(&bounds(2, 64)));
+        assert_eq!(t.evictions(now, &bounds(2, 64)).len(), 1);
         assert_eq!(t.lingering(), 2);
         let later = now + Duration::from_secs(61);
-        assert_eq!(t.evictions(later, 2, Duration::from_secs(60)).len(), 2);
+        assert_eq!(t.evictions(later, &bounds(2, 64)).len(), 2);
     }
 
     #[test]
-    fn persistent_entries_never_linger_out() {
+    fn the_total_bound_evicts_lingering_entries_but_never_used_ones() {
         let mut t = SubTable::default();
-        let k = key("T", Some("a"));
-        t.acquire(&k, true);
-        t.subscribed(&k, true, true);
-        t.release(&k, Instant::now());
+        let now = Instant::now();
+        for thing in ["a", "b", "c", "d"] {
+            subscribe(&mut t, thing, false);
+        }
+        t.release("a", now);
+        t.release("b", now + Duration::from_millis(1));
+        // Four entries, at most three: the oldest lingering one goes.
+        assert!(t.over(&bounds(64, 3)));
+        assert_eq!(t.evictions(now, &bounds(64, 3)), vec!["a".to_owned()]);
+        // At most one: both lingering ones go, the two in use stay.
+        let evicted = t.evictions(now, &bounds(64, 1));
+        assert_eq!(evicted, vec!["b".to_owned()]);
+        assert!(!t.over(&bounds(64, 1)), "nothing lingers any more");
+    }
+
+    #[test]
+    fn persistent_entries_never_linger_out_until_every_mark_is_removed() {
+        let mut t = SubTable::default();
+        subscribe(&mut t, "T", true);
+        assert!(matches!(
+            t.acquire("T", Operation::GetPending, true),
+            Acquire::Ready
+        ));
+        t.release("T", Instant::now());
+        t.release("T", Instant::now());
         assert_eq!(t.lingering(), 0);
-        assert!(t
-            .evictions(
-                Instant::now() + Duration::from_secs(3600),
-                0,
-                Duration::ZERO
-            )
-            .is_empty());
+        let late = Instant::now() + Duration::from_secs(3600);
+        assert!(t.evictions(late, &bounds(0, 0)).is_empty());
         assert_eq!(
-            t.remove_persistent("T", &[Operation::Update]),
-            vec![k.clone()]
+            t.remove_persistent("T", &[UPDATE]),
+            None,
+            "get-pending keeps it"
         );
-        t.unsubscribed(&k);
+        assert_eq!(
+            t.remove_persistent("T", &[Operation::GetPending]),
+            Some("T".to_owned())
+        );
+        t.unsubscribed("T");
         assert!(t.is_empty());
     }
 
     #[test]
     fn a_queued_unsubscribe_is_taken_back_by_a_new_user() {
         let mut t = SubTable::default();
-        let k = key("T", Some("a"));
-        t.acquire(&k, false);
-        t.subscribed(&k, true, false);
-        t.release(&k, Instant::now());
-        assert_eq!(
-            t.evictions(Instant::now(), 0, Duration::ZERO),
-            vec![k.clone()]
-        );
-        assert!(matches!(t.acquire(&k, false), Acquire::Ready));
+        subscribe(&mut t, "T", false);
+        t.release("T", Instant::now());
+        let all = bounds(0, 64);
+        assert_eq!(t.evictions(Instant::now(), &all), vec!["T".to_owned()]);
+        assert!(matches!(t.acquire("T", UPDATE, false), Acquire::Ready));
         assert!(
-            !t.begin_unsubscribe(&k),
+            !t.begin_unsubscribe("T"),
             "the queued unsubscribe must be skipped"
         );
-        assert_eq!(t.get(&k).unwrap().refs, 1);
-        t.release(&k, Instant::now());
-        assert_eq!(
-            t.evictions(Instant::now(), 0, Duration::ZERO),
-            vec![k.clone()]
-        );
-        assert!(t.begin_unsubscribe(&k));
-        assert!(matches!(t.acquire(&k, false), Acquire::Wait));
+        assert_eq!(t.get("T").unwrap().refs, 1);
+        t.release("T", Instant::now());
+        assert_eq!(t.evictions(Instant::now(), &all), vec!["T".to_owned()]);
+        assert!(t.begin_unsubscribe("T"));
+        assert!(matches!(t.acquire("T", UPDATE, false), Acquire::Wait));
     }
 
     #[test]
     fn a_failed_subscribe_leaves_nothing_behind() {
         let mut t = SubTable::default();
-        let k = key("T", None);
-        t.acquire(&k, false);
-        t.subscribed(&k, false, false);
+        t.acquire("T", UPDATE, false);
+        t.subscribed("T", false, UPDATE, false);
         assert!(t.is_empty());
     }
 }

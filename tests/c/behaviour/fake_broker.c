@@ -277,6 +277,49 @@ static ssize_t find_sub(fb_broker_t *b, const char *topic)
     return -1;
 }
 
+/* MQTT filter matching: `+` one level, `#` the rest; a filter starting with a wildcard does
+ * not match a topic starting with `$`. */
+static bool filter_matches(const char *filter, const char *topic)
+{
+    if (topic[0] == '$' && (filter[0] == '+' || filter[0] == '#')) return false;
+    for (;;) {
+        if (filter[0] == '#') return true;
+        const char *f_end = strchr(filter, '/'), *t_end = strchr(topic, '/');
+        size_t f_len = f_end ? (size_t)(f_end - filter) : strlen(filter);
+        size_t t_len = t_end ? (size_t)(t_end - topic) : strlen(topic);
+        bool level_ok = (f_len == 1 && filter[0] == '+') ||
+                        (f_len == t_len && strncmp(filter, topic, f_len) == 0);
+        if (!level_ok) return false;
+        if (!f_end && !t_end) return true;
+        if (!t_end) return f_end[1] == '#' && f_end[2] == '\0';
+        if (!f_end) return false;
+        filter = f_end + 1;
+        topic = t_end + 1;
+    }
+}
+
+/* A well-formed MQTT topic filter: `+` and `#` only as whole levels, `#` only last. */
+static bool valid_filter(const char *filter, size_t length)
+{
+    if (length == 0) return false;
+    for (size_t i = 0; i < length; i++) {
+        if (filter[i] != '+' && filter[i] != '#') continue;
+        bool starts = i == 0 || filter[i - 1] == '/';
+        bool ends = i + 1 == length || filter[i + 1] == '/';
+        if (!starts || !ends || (filter[i] == '#' && i + 1 != length)) return false;
+    }
+    return true;
+}
+
+/* True if some subscription delivers `topic`. */
+static bool matches_sub(fb_broker_t *b, const char *topic)
+{
+    for (size_t i = 0; i < b->subCount; i++) {
+        if (filter_matches(b->subs[i], topic)) return true;
+    }
+    return false;
+}
+
 static bool is_jobs_reply_topic(const char *topic)
 {
     size_t n = strlen(topic);
@@ -287,7 +330,7 @@ static bool is_jobs_reply_topic(const char *topic)
 
 static bool deliverable(fb_broker_t *b, const char *topic)
 {
-    return (b->aws && is_jobs_reply_topic(topic)) || find_sub(b, topic) >= 0;
+    return (b->aws && is_jobs_reply_topic(topic)) || matches_sub(b, topic);
 }
 
 /* ----- Delivery ----- */
@@ -667,7 +710,7 @@ static IotMqttError_t fb_subscribe(void *pContext, const char *const *pTopicFilt
     for (size_t i = 0; i < count; i++) {
         const char *filter = pTopicFilters[i];
         size_t length = pTopicFilterLengths[i];
-        CHECK(memchr(filter, '+', length) == NULL && memchr(filter, '#', length) == NULL);
+        CHECK(valid_filter(filter, length));
         add_record(b, FB_SUBSCRIBE, filter, length, NULL, 0);
         char *topic = dup_n(filter, length);
         if (find_sub(b, topic) >= 0) {
@@ -1015,7 +1058,7 @@ FB_GETTER(size_t, fb_held_count, b->held.length)
 bool fb_is_subscribed(fb_broker_t *b, const char *topic)
 {
     pthread_mutex_lock(&b->lock);
-    bool found = find_sub(b, topic) >= 0;
+    bool found = matches_sub(b, topic);
     pthread_mutex_unlock(&b->lock);
     return found;
 }

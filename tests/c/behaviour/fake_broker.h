@@ -122,6 +122,7 @@ unsigned fb_subscribes(fb_broker_t *b);   /* subscribe calls */
 unsigned fb_unsubscribes(fb_broker_t *b); /* unsubscribe calls */
 unsigned fb_publishes(fb_broker_t *b);    /* publish calls (performed) */
 unsigned fb_undelivered(fb_broker_t *b);  /* replies nobody subscribed to */
+/* True if a message on `topic` would be delivered through a subscription (wildcards match). */
 bool fb_is_subscribed(fb_broker_t *b, const char *topic);
 size_t fb_subscription_count(fb_broker_t *b);
 /* The timeoutMs of the last transport call (the library's MQTT timeout). */

@@ -2,7 +2,11 @@
  * server info (and credentials under TLS), set notify-next and notify-pending callbacks,
  * start the next job, update it; plus every other AwsIotJobs_* function through the same
  * IotMqtt_Connect connection. A second connection plays the Jobs service: it subscribes to the
- * request topics with IotMqtt_SubscribeSync and answers from its subscription callback. */
+ * request topics with IotMqtt_SubscribeSync and answers from its subscription callback.
+ *
+ * With JOBS_DEMO_AWS_IOT_MODE set, the device connects with awsIotMqttMode = true, as v4
+ * firmware (and v4's own Jobs system test, against mosquitto) does: mosquitto delivers only
+ * what is subscribed, so every reply must still arrive through the library's subscriptions. */
 #include "mqtt_test.h"
 
 #include "aws_iot_jobs.h"
@@ -211,6 +215,7 @@ int main( void )
     AwsIotJobsResponse_t response = AWS_IOT_JOBS_RESPONSE_INITIALIZER;
     AwsIotJobsOperation_t operation = AWS_IOT_JOBS_OPERATION_INITIALIZER;
     char acceptedTopic[] = PREFIX "start-next/accepted";
+    bool awsIotMqttMode = getenv( "JOBS_DEMO_AWS_IOT_MODE" ) != NULL;
 
     CHECK( IotSdk_Init() );
     CHECK_MQTT( IotMqtt_Init(), IOT_MQTT_SUCCESS );
@@ -219,7 +224,8 @@ int main( void )
 
     test_endpoint( &endpoint );
     start_service( &endpoint );
-    CHECK_MQTT( test_connect( &endpoint, "jobs-device", NULL, &device ), IOT_MQTT_SUCCESS );
+    CHECK_MQTT( test_connect_mode( &endpoint, "jobs-device", NULL, awsIotMqttMode, &device ),
+                IOT_MQTT_SUCCESS );
 
     /* Notify callbacks, then the service queues a job. */
     callback.function = on_notify_next;
@@ -299,7 +305,7 @@ int main( void )
     IotNetworkOpenssl_Cleanup();
     IotMqtt_Cleanup();
     IotSdk_Cleanup();
-    printf( "jobs demo: every AwsIotJobs_* function over IotMqtt_Connect%s passed\n",
-            endpoint.tls ? " (mutual TLS)" : "" );
+    printf( "jobs demo: every AwsIotJobs_* function over IotMqtt_Connect%s%s passed\n",
+            endpoint.tls ? " (mutual TLS)" : "", awsIotMqttMode ? " in awsIotMqttMode" : "" );
     return 0;
 }

@@ -121,11 +121,14 @@ static inline void test_endpoint( TestEndpoint_t * endpoint )
     endpoint->credentials = credentials;
 }
 
-/* Connects as the v4 demos do; TLS when the environment names certificates. */
-static inline IotMqttError_t test_connect( TestEndpoint_t * endpoint,
-                                           const char * clientId,
-                                           const IotMqttCallbackInfo_t * disconnectCallback,
-                                           IotMqttConnection_t * pConnection )
+/* Connects as the v4 demos do; TLS when the environment names certificates; with
+ * `awsIotMqttMode` set as v4 firmware sets it for AWS IoT (and v4's own Jobs system test set it
+ * against mosquitto). */
+static inline IotMqttError_t test_connect_mode( TestEndpoint_t * endpoint,
+                                                const char * clientId,
+                                                const IotMqttCallbackInfo_t * disconnectCallback,
+                                                bool awsIotMqttMode,
+                                                IotMqttConnection_t * pConnection )
 {
     IotMqttNetworkInfo_t networkInfo = IOT_MQTT_NETWORK_INFO_INITIALIZER;
     IotMqttConnectInfo_t connectInfo = IOT_MQTT_CONNECT_INFO_INITIALIZER;
@@ -140,13 +143,22 @@ static inline IotMqttError_t test_connect( TestEndpoint_t * endpoint,
         networkInfo.disconnectCallback = *disconnectCallback;
     }
 
-    connectInfo.awsIotMqttMode = false;
+    connectInfo.awsIotMqttMode = awsIotMqttMode;
     connectInfo.cleanSession = true;
     connectInfo.keepAliveSeconds = 60;
     connectInfo.pClientIdentifier = clientId;
     connectInfo.clientIdentifierLength = ( uint16_t ) strlen( clientId );
 
     return IotMqtt_Connect( &networkInfo, &connectInfo, 5000, pConnection );
+}
+
+/* test_connect_mode with awsIotMqttMode off. */
+static inline IotMqttError_t test_connect( TestEndpoint_t * endpoint,
+                                           const char * clientId,
+                                           const IotMqttCallbackInfo_t * disconnectCallback,
+                                           IotMqttConnection_t * pConnection )
+{
+    return test_connect_mode( endpoint, clientId, disconnectCallback, false, pConnection );
 }
 
 #endif /* MQTT_TEST_H_ */
