@@ -31,19 +31,38 @@ pub fn binary() -> PathBuf {
 }
 
 impl Emulator {
-    /// Starts an emulator with `things` bench things, each with [`JOB`] queued.
+    /// Starts an emulator with `things` bench things, each with [`JOB`] queued, on its
+    /// embedded broker.
     pub fn start(things: usize) -> Emulator {
+        Emulator::launch(things, None)
+    }
+
+    /// The same service attached to the broker on `broker_port` (mosquitto) as a client;
+    /// `mqtt_port` is then that broker's.
+    pub fn attached(things: usize, broker_port: u16) -> Emulator {
+        Emulator::launch(things, Some(broker_port))
+    }
+
+    fn launch(things: usize, broker: Option<u16>) -> Emulator {
         let names: Vec<String> = (0..things).map(thing).collect();
         let seed = serde_json::json!({
             "things": names,
             "jobs": [{ "jobId": JOB, "targets": names, "document": { "bench": true } }],
         });
-        let path =
-            std::env::temp_dir().join(format!("awsiotjobs-bench-seed-{}.json", std::process::id()));
+        let path = std::env::temp_dir().join(format!(
+            "awsiotjobs-bench-seed-{}-{}.json",
+            std::process::id(),
+            broker.unwrap_or(0)
+        ));
         std::fs::write(&path, seed.to_string()).expect("write the seed file");
         let bin = binary();
-        let mut child = Command::new(&bin)
-            .args(["serve", "--mqtt", "127.0.0.1:0", "--seed"])
+        let mut command = Command::new(&bin);
+        match broker {
+            None => command.args(["serve", "--mqtt", "127.0.0.1:0"]),
+            Some(port) => command.args(["serve", "--broker", &format!("mqtt://127.0.0.1:{port}")]),
+        };
+        let mut child = command
+            .arg("--seed")
             .arg(&path)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
@@ -63,6 +82,7 @@ impl Emulator {
         let port = line
             .trim()
             .strip_prefix("mqtt ")
+            .or_else(|| line.trim().strip_prefix("broker "))
             .and_then(|a| a.rsplit(':').next())
             .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("unexpected first line from the emulator: {line:?}"));

@@ -1,7 +1,7 @@
 //! awsiotjobs-bench: the figures of BENCHMARKS.md, printed as markdown tables.
 //!
 //! ```text
-//! awsiotjobs-bench [all|latency|throughput|wan|memory|footprint|cpu]... [--quick]
+//! awsiotjobs-bench [all|latency|throughput|wan|inbound|memory|footprint|cpu]... [--quick]
 //! awsiotjobs-bench footprint --lib-dir DIR --label NAME
 //! ```
 //!
@@ -9,7 +9,9 @@
 //! target directory; `scripts/bench.sh` builds both), so ratios compare like with like.
 //! `--quick` shrinks every count (a smoke run, not figures to record).
 
-use awsiotjobs_bench::{alloc, capi, cpu, emulator, footprint, latency, memory, report, wan};
+use awsiotjobs_bench::{
+    alloc, capi, cpu, emulator, footprint, inbound, latency, memory, mosquitto, report, wan,
+};
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -18,7 +20,15 @@ use std::time::Duration;
 #[global_allocator]
 static ALLOCATOR: alloc::Counting = alloc::Counting;
 
-const SECTIONS: &[&str] = &["latency", "throughput", "wan", "memory", "footprint", "cpu"];
+const SECTIONS: &[&str] = &[
+    "latency",
+    "throughput",
+    "wan",
+    "inbound",
+    "memory",
+    "footprint",
+    "cpu",
+];
 
 fn shell(cmd: &str) -> String {
     Command::new("sh")
@@ -87,6 +97,9 @@ fn main() {
         emulator.pid(),
         emulator.mqtt_port
     );
+    // The same service behind mosquitto, which delivers only what a client subscribed to.
+    let broker = mosquitto::Mosquitto::start();
+    let attached = (emulator::Emulator::attached(256, broker.port), broker);
     let scale = |full: usize, small: usize| if quick { small } else { full };
     for section in wanted {
         match section {
@@ -103,10 +116,20 @@ fn main() {
                 &mut verdicts,
             ),
             "wan" => wan::wan(
-                emulator.mqtt_port,
+                &[
+                    ("emulator", emulator.mqtt_port),
+                    ("mosquitto", attached.1.port),
+                ],
                 Duration::from_millis(20),
                 scale(100, 10),
                 &mut verdicts,
+            ),
+            "inbound" => inbound::inbound(
+                &[
+                    ("emulator", emulator.mqtt_port),
+                    ("mosquitto", attached.1.port),
+                ],
+                scale(200, 20),
             ),
             "memory" => {
                 memory::per_operation(scale(10_000, 1000), &mut verdicts);
