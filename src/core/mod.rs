@@ -6,12 +6,15 @@
 //! a reply that matching needs; `token` issues client tokens unique for the process's lifetime;
 //! `engine` keeps the table of operations in flight, the reply subscriptions and the notify
 //! callback registry of one connection; `runtime` owns the threads on which callbacks run and
-//! operations time out. Everything here is usable from Rust directly and is what the C layer
-//! calls into.
+//! operations time out; `doc_parser` finds a key's value in a JSON document without allocating
+//! (`AwsIotDocParser_FindValue`) and `platform_timers` runs the timers of `IotClock_Timer*`.
+//! Everything here is usable from Rust directly and is what the C layer calls into.
 #![deny(unsafe_code)]
 
+pub mod doc_parser;
 pub mod engine;
 pub mod error;
+pub mod platform_timers;
 pub mod reply;
 pub mod request;
 pub mod runtime;
