@@ -15,10 +15,11 @@
 # are dropped too, since binutils' LLVM plugin here aborts on Rust's bitcode), and archive that
 # one object. Linking the result needs: -lssl -lcrypto -lpthread -ldl -lm -lrt -lutil -lgcc_s.
 #
-# The v4 platform layer, logging and document parser functions (symbols/weak.txt) are made
-# weak: an application that keeps the SDK's own platform library (or its own port) links
-# without "multiple definition" errors, and its definitions win. The library never calls
-# these names itself, so whichever definitions win, it behaves the same.
+# The v4 platform layer, logging and document parser functions and IotSdk_Init/Cleanup
+# (symbols/weak.txt) are made weak: an application that keeps the SDK's own platform library
+# (or a port of its own) links without "multiple definition" errors, and its definitions win.
+# The library never calls these names itself, so whichever definitions win, it behaves the
+# same.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 profile=${1:-debug}
