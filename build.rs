@@ -5,11 +5,13 @@
 //! skipped, so a header can be listed before its functions are written). Adding a header is
 //! adding a row and a `.toml`. The few headers that hold only macros, which cbindgen cannot
 //! render from Rust, are written by hand under `cbindgen/handwritten/` and copied as they are
-//! ([`HANDWRITTEN`]), so that they reach `include/`, the drift check and the install the same way.
+//! ([`HANDWRITTEN`]), so that they reach `include/`, the drift check and the install the same
+//! way.
 //!
-//! It also compiles the one C file of the library, `src/ffi/platform/iot_log_generic.c`
-//! (`IotLog_Generic`, a C variadic function, which stable Rust cannot define), with the `cc`
-//! crate against the rendered headers.
+//! It also links `target/<profile>/libawsiotjobs.so.0` (the SONAME) to the shared library, so
+//! that a program linked from the build tree runs, and compiles the one C file of the library,
+//! `src/ffi/platform/iot_log_generic.c` (`IotLog_Generic`, a C variadic function, which stable
+//! Rust cannot define), with the `cc` crate against the rendered headers.
 //!
 //! The headers are always rendered into `$OUT_DIR/include/`. They are copied to `include/`
 //! (only when their text changed) unless `AWSIOTJOBS_HEADERS=check`; in that mode the
@@ -344,6 +346,7 @@ fn main() {
         map.display()
     );
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libawsiotjobs.so.0");
+    soname_link();
 
     // Two of Paho C's calls go through wrappers of ours (src/ffi/paho_wraps.rs): in the shared
     // library, this package's tests and executables; scripts/hide-symbols.sh does the same for
@@ -375,6 +378,30 @@ fn main() {
     }
 
     compile_c(&root, &out);
+}
+
+/// Puts the link `libawsiotjobs.so.0 -> libawsiotjobs.so` next to where cargo writes the
+/// shared library (`target/<profile>/`): a program linked with `-L target/<profile>
+/// -lawsiotjobs` records the SONAME, and the loader looks for that name. The link may dangle
+/// until cargo has written the library (or when only the static library is built).
+fn soname_link() {
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux") {
+        return;
+    }
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    // OUT_DIR is <target>/<profile>/build/awsiotjobs-<hash>/out.
+    let Some(profile_dir) = out.ancestors().nth(3) else {
+        return;
+    };
+    let link = profile_dir.join("libawsiotjobs.so.0");
+    let target = Path::new("libawsiotjobs.so");
+    if fs::read_link(&link).is_ok_and(|current| current == target) {
+        return;
+    }
+    let _ = fs::remove_file(&link);
+    if let Err(error) = std::os::unix::fs::symlink(target, &link) {
+        println!("cargo:warning=cannot link {}: {error}", link.display());
+    }
 }
 
 /// Compiles [`C_SOURCES`] against the rendered headers in `include` into a static library
