@@ -125,13 +125,12 @@ unsafe extern "C" fn log_line(
     })
 }
 
-/// The lines of a hex dump of `bytes`: two lowercase hex digits and a space per byte, 16 bytes a
-/// line.
-pub fn hex_lines(bytes: &[u8]) -> Vec<String> {
+/// The lines of a hex dump of `bytes`, one at a time: two lowercase hex digits and a space per
+/// byte, 16 bytes a line.
+pub fn hex_lines(bytes: &[u8]) -> impl Iterator<Item = String> + '_ {
     bytes
         .chunks(BYTES_PER_LINE)
         .map(|chunk| chunk.iter().map(|byte| format!("{byte:02x} ")).collect())
-        .collect()
 }
 
 /// Prints `pHeader` (if not NULL) as a debug message of library `pLibraryName`, then the
@@ -237,13 +236,13 @@ mod tests {
     fn hex_dumps_have_sixteen_bytes_a_line() {
         let bytes: Vec<u8> = (0..=20).collect();
         assert_eq!(
-            hex_lines(&bytes),
+            hex_lines(&bytes).collect::<Vec<_>>(),
             [
                 "00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f ",
                 "10 11 12 13 14 ",
             ]
         );
-        assert!(hex_lines(&[]).is_empty());
-        assert_eq!(hex_lines(&[0xff]), ["ff "]);
+        assert_eq!(hex_lines(&[]).count(), 0);
+        assert_eq!(hex_lines(&[0xff]).collect::<Vec<_>>(), ["ff "]);
     }
 }
