@@ -3,7 +3,15 @@
 //! Every header is one row of [`HEADERS`]: where it goes, its cbindgen configuration under
 //! `cbindgen/`, and the Rust files it is rendered from (a file that does not exist yet is
 //! skipped, so a header can be listed before its functions are written). Adding a header is
-//! adding a row and a `.toml`.
+//! adding a row and a `.toml`. The few headers that hold only macros, which cbindgen cannot
+//! render from Rust, are written by hand under `cbindgen/handwritten/` and copied as they are
+//! ([`HANDWRITTEN`]), so that they reach `include/`, the drift check and the install the same
+//! way.
+//!
+//! It also links `target/<profile>/libawsiotjobs.so.0` (the SONAME) to the shared library, so
+//! that a program linked from the build tree runs, and compiles the one C file of the library,
+//! `src/ffi/platform/iot_log_generic.c` (`IotLog_Generic`, a C variadic function, which stable
+//! Rust cannot define), with the `cc` crate against the rendered headers.
 //!
 //! The headers are always rendered into `$OUT_DIR/include/`. They are copied to `include/`
 //! (only when their text changed) unless `AWSIOTJOBS_HEADERS=check`; in that mode the
@@ -92,12 +100,47 @@ const HEADERS: &[Header] = &[
         all_types: false,
     },
     Header {
+        path: "platform/iot_clock.h",
+        config: "iot_clock.toml",
+        sources: &["src/ffi/platform/clock.rs", "src/ffi/platform/timers.rs"],
+        all_types: false,
+    },
+    Header {
+        path: "platform/iot_threads.h",
+        config: "iot_threads.toml",
+        sources: &[
+            "src/ffi/platform/threads.rs",
+            "src/ffi/platform/mutex.rs",
+            "src/ffi/platform/semaphore.rs",
+        ],
+        all_types: false,
+    },
+    Header {
+        path: "iot_logging.h",
+        config: "iot_logging.toml",
+        sources: &["src/ffi/types/logging.rs", "src/ffi/platform/logging.rs"],
+        all_types: true,
+    },
+    Header {
+        path: "aws_iot_doc_parser.h",
+        config: "aws_iot_doc_parser.toml",
+        sources: &["src/ffi/platform/doc_parser.rs"],
+        all_types: false,
+    },
+    Header {
         path: "awsiotjobs.h",
         config: "awsiotjobs.toml",
         sources: &["src/ffi/transport_c.rs", "src/ffi/settings.rs"],
         all_types: false,
     },
 ];
+
+/// Headers written by hand, copied from `cbindgen/handwritten/<file name>` to their path below
+/// `include/`.
+const HANDWRITTEN: &[&str] = &["iot_logging_setup.h", "iot_error.h"];
+
+/// The library's C source files (below `src/`), compiled into it as one static library.
+const C_SOURCES: &[&str] = &["src/ffi/platform/iot_log_generic.c"];
 
 /// What the declarations of a set of source files say about their types.
 #[derive(Default)]
@@ -303,6 +346,7 @@ fn main() {
         map.display()
     );
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libawsiotjobs.so.0");
+    soname_link();
 
     // Two of Paho C's calls go through wrappers of ours (src/ffi/paho_wraps.rs): in the shared
     // library, this package's tests and executables; scripts/hide-symbols.sh does the same for
@@ -317,11 +361,65 @@ fn main() {
 
     // A header dropped from the table must not linger in the generated tree.
     let _ = fs::remove_dir_all(&out);
-    for header in HEADERS {
-        let text = render(&root, header);
-        write_if_changed(&out.join(header.path), &text);
+    let rendered = HEADERS
+        .iter()
+        .map(|header| (header.path, render(&root, header)));
+    let copied = HANDWRITTEN.iter().map(|path| {
+        let source = root.join("cbindgen").join("handwritten").join(path);
+        let text = fs::read_to_string(&source)
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", source.display()));
+        (*path, text)
+    });
+    for (path, text) in rendered.chain(copied) {
+        write_if_changed(&out.join(path), &text);
         if !check_only {
-            write_if_changed(&root.join("include").join(header.path), &text);
+            write_if_changed(&root.join("include").join(path), &text);
         }
     }
+
+    compile_c(&root, &out);
+}
+
+/// Puts the link `libawsiotjobs.so.0 -> libawsiotjobs.so` next to where cargo writes the
+/// shared library (`target/<profile>/`): a program linked with `-L target/<profile>
+/// -lawsiotjobs` records the SONAME, and the loader looks for that name. The link may dangle
+/// until cargo has written the library (or when only the static library is built).
+fn soname_link() {
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux") {
+        return;
+    }
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    // OUT_DIR is <target>/<profile>/build/awsiotjobs-<hash>/out.
+    let Some(profile_dir) = out.ancestors().nth(3) else {
+        return;
+    };
+    let link = profile_dir.join("libawsiotjobs.so.0");
+    let target = Path::new("libawsiotjobs.so");
+    if fs::read_link(&link).is_ok_and(|current| current == target) {
+        return;
+    }
+    let _ = fs::remove_file(&link);
+    if let Err(error) = std::os::unix::fs::symlink(target, &link) {
+        println!("cargo:warning=cannot link {}: {error}", link.display());
+    }
+}
+
+/// Compiles [`C_SOURCES`] against the rendered headers in `include` into a static library
+/// that is linked whole into every crate type: nothing in Rust calls `IotLog_Generic`, and the
+/// shared library must still export it.
+fn compile_c(root: &Path, include: &Path) {
+    let mut build = cc::Build::new();
+    build
+        .include(include)
+        .std("c99")
+        .warnings(true)
+        .extra_warnings(true)
+        .cargo_metadata(false);
+    for source in C_SOURCES {
+        build.file(root.join(source));
+    }
+    build.compile("awsiotjobs_c");
+    let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    println!("cargo:rustc-link-search=native={out_dir}");
+    println!("cargo:rustc-link-lib=static:+whole-archive=awsiotjobs_c");
 }

@@ -204,6 +204,26 @@ SCENARIOS = {
 }
 
 
+def run_scenario(name, scenario, emulator, binary, minute_ms=None):
+    """Runs `scenario(emu, binary, checks)` against a fresh emulator at `emulator`, prints
+    every check and, if one failed, the end of the emulator's log; the exit code (0: all held).
+    Also used by tests/install/v4_jobs_demo/run_demo.py."""
+    checks = Checks()
+    with tempfile.NamedTemporaryFile(prefix="jobs-emulator-", suffix=".log") as log:
+        try:
+            with Emulator(emulator, minute_ms=minute_ms, log_path=log.name) as emu:
+                print("emulator: mqtt 127.0.0.1:%d, http %s" % (emu.mqtt_port, emu.http_url))
+                scenario(emu, binary, checks)
+        except Exception as error:  # noqa: BLE001 - every failure is reported the same way
+            checks.expect(False, "%s: %s" % (type(error).__name__, error))
+        if checks.failures:
+            print("--- emulator log (last 40 lines) ---")
+            with open(log.name, errors="replace") as text:
+                print("".join(text.readlines()[-40:]))
+    print("%s: %d failed check(s)" % (name, len(checks.failures)))
+    return 1 if checks.failures else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--emulator", required=True)
@@ -211,20 +231,7 @@ def main():
     parser.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
     args = parser.parse_args()
     scenario, minute_ms = SCENARIOS[args.scenario]
-    checks = Checks()
-    with tempfile.NamedTemporaryFile(prefix="jobs-emulator-", suffix=".log") as log:
-        try:
-            with Emulator(args.emulator, minute_ms=minute_ms, log_path=log.name) as emu:
-                print("emulator: mqtt 127.0.0.1:%d, http %s" % (emu.mqtt_port, emu.http_url))
-                scenario(emu, args.example, checks)
-        except Exception as error:  # noqa: BLE001 - every failure is reported the same way
-            checks.expect(False, "%s: %s" % (type(error).__name__, error))
-        if checks.failures:
-            print("--- emulator log (last 40 lines) ---")
-            with open(log.name, errors="replace") as text:
-                print("".join(text.readlines()[-40:]))
-    print("%s: %d failed check(s)" % (args.scenario, len(checks.failures)))
-    return 1 if checks.failures else 0
+    return run_scenario(args.scenario, scenario, args.emulator, args.example, minute_ms)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@
 set -eu
 
 SECONDS_PER_TARGET=${1:-${FUZZ_SECONDS:-15}}
-TARGETS="reply_head requests inbound c_entry_points"
+TARGETS="reply_head requests inbound c_entry_points doc_parser"
 
 cd "$(dirname "$0")/../fuzz"
 

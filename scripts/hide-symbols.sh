@@ -14,6 +14,12 @@
 # that is not public local (objcopy --keep-global-symbols; the embedded LLVM bitcode sections
 # are dropped too, since binutils' LLVM plugin here aborts on Rust's bitcode), and archive that
 # one object. Linking the result needs: -lssl -lcrypto -lpthread -ldl -lm -lrt -lutil -lgcc_s.
+#
+# The v4 platform layer, logging and document parser functions and IotSdk_Init/Cleanup
+# (symbols/weak.txt) are made weak: an application that keeps the SDK's own platform library
+# (or a port of its own) links without "multiple definition" errors, and its definitions win.
+# The library never calls these names itself, so whichever definitions win, it behaves the
+# same.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 profile=${1:-debug}
@@ -42,10 +48,13 @@ while read -r name; do
 done <"$root/symbols/wrapped.txt"
 ld -r "${wraps[@]}" --whole-archive "$input" -o "$work/all.o"
 objcopy --wildcard --keep-global-symbols="$root/symbols/public.txt" \
+    --weaken-symbols="$root/symbols/weak.txt" \
     --remove-section=.llvmbc --remove-section=.llvmcmd \
     "$work/all.o" "$work/awsiotjobs.o"
 mkdir -p "$output_dir"
-rm -f "$output.tmp"
-ar rcs "$output.tmp" "$work/awsiotjobs.o"
-mv "$output.tmp" "$output"
+# A name of this run's own, then an atomic rename: several runs may make the same archive at once
+# (the tests do).
+ar rcs "$work/libawsiotjobs.a" "$work/awsiotjobs.o"
+mv -f "$work/libawsiotjobs.a" "$output.$$.tmp"
+mv -f "$output.$$.tmp" "$output"
 echo "$output"

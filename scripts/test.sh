@@ -2,8 +2,8 @@
 # The whole test suite, as the README gives it and CI runs it:
 #   Rust tests of the library and the emulator (unit, engine on the loopback, header drift,
 #   MQTT against a real mosquitto), the C suite under AddressSanitizer/UBSan run by ctest, the
-#   C/C++ examples against the emulator (ctest), the installed-package test, and the
-#   emulator's boto3/AWS CLI flow.
+#   C/C++ examples against the emulator (ctest), the installed-package test, the linking
+#   document's build-tree commands, and the emulator's boto3/AWS CLI flow.
 # Needs cmake, mosquitto, openssl and python3 (with venv): scripts/install-deps.sh installs
 # whatever of them a fresh machine lacks (set AWSIOTJOBS_NO_INSTALL=1 to skip that).
 set -euo pipefail
@@ -36,8 +36,11 @@ fi
 step "C and C++ examples against the emulator (ctest)"
 c-examples/run-tests.sh
 
-step "installed package: find_package and pkg-config"
+step "installed package: find_package and pkg-config, an own platform layer, the v4-style demo"
 tests/install/run.sh
+
+step "docs/linking.md: the build-tree commands, as written (a release build)"
+tests/install/linking-doc.sh
 
 if [ -x emulator/tests/run_boto3.sh ]; then
     step "emulator: boto3 and AWS CLI flow"

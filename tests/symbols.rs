@@ -65,8 +65,13 @@ fn declared_functions(prefixes: &[String]) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for header in headers {
         let text = std::fs::read_to_string(&header).unwrap();
+        let mut in_macro = false;
         for line in text.lines() {
-            if line.starts_with("#define") || line.trim_start().starts_with('*') {
+            // Preprocessor lines, their continuations and comments declare nothing.
+            let continued = in_macro;
+            in_macro = (continued || line.trim_start().starts_with('#')) && line.ends_with('\\');
+            if continued || line.trim_start().starts_with('#') || line.trim_start().starts_with('*')
+            {
                 continue;
             }
             for prefix in prefixes {
@@ -192,4 +197,49 @@ int main( void )
     let out = run(&mut Command::new(&program));
     assert!(out.contains("linked beside Log and ListAppend"));
     let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// The patterns of symbols/weak.txt.
+fn weak_patterns() -> Vec<String> {
+    std::fs::read_to_string(root().join("symbols/weak.txt"))
+        .expect("symbols/weak.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.trim().to_owned())
+        .collect()
+}
+
+fn matches(pattern: &str, symbol: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => symbol.starts_with(prefix),
+        None => symbol == pattern,
+    }
+}
+
+#[test]
+fn the_platform_functions_are_weak_in_the_shipped_static_library_and_the_rest_strong() {
+    let profile = profile_dir();
+    let name = profile.file_name().unwrap().to_str().unwrap().to_owned();
+    run(Command::new(root().join("scripts/hide-symbols.sh")).arg(&name));
+    let nm = run(Command::new("nm")
+        .args(["-g", "--defined-only"])
+        .arg(profile.join("dist/libawsiotjobs.a")));
+    let patterns = weak_patterns();
+    let mut weak = 0;
+    for line in nm.lines() {
+        let mut fields = line.split_whitespace();
+        let (Some(_), Some(kind), Some(symbol)) = (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        if patterns.iter().any(|p| matches(p, symbol)) {
+            assert_eq!(kind, "W", "{symbol} should be weak");
+            weak += 1;
+        } else {
+            assert_eq!(kind, "T", "{symbol} should be a strong definition");
+        }
+    }
+    // The clock (6), threads (1), mutexes (5), semaphores (7), logging (2), parser (1) and
+    // IotSdk_Init/Cleanup (2).
+    assert_eq!(weak, 24, "{nm}");
 }

@@ -2,19 +2,22 @@
 //!
 //! `topics` builds and parses the `$aws/things/{thing}/jobs/...` topics; `validate` checks thing
 //! names, job IDs, client tokens and status details against the service's rules; `request`
-//! encodes the JSON requests exactly as the v4 library laid them out; `reply` reads the fields of
-//! a reply that matching needs; `token` issues client tokens unique for the process's lifetime; `log` writes the
-//! library's own log lines;
-//! `engine` keeps the table of operations in flight, the reply subscriptions and the notify
-//! callback registry of one connection; `runtime` owns the threads on which callbacks run and
-//! operations time out, fed through `queue`; `sync` names the locks that a model checker
-//! replaces in `tests/loom_lifecycle.rs`. Everything here is usable from Rust directly and is
-//! what the C layer calls into.
+//! encodes the JSON requests exactly as the v4 library laid them out; `reply` reads the fields
+//! of a reply that matching needs; `token` issues client tokens unique for the process's
+//! lifetime; `log` writes the library's own log lines; `engine` keeps the table of operations
+//! in flight, the reply subscriptions and the notify callback registry of one connection;
+//! `runtime` owns the threads on which callbacks run and operations time out, fed through
+//! `queue`; `sync` names the locks that a model checker replaces in `tests/loom_lifecycle.rs`;
+//! `doc_parser` finds a key's value in a JSON document without allocating
+//! (`AwsIotDocParser_FindValue`) and `platform_timers` runs the timers of `IotClock_Timer*`.
+//! Everything here is usable from Rust directly and is what the C layer calls into.
 #![deny(unsafe_code)]
 
+pub mod doc_parser;
 pub mod engine;
 pub mod error;
 pub mod log;
+pub mod platform_timers;
 pub mod queue;
 pub mod reply;
 pub mod request;

@@ -12,8 +12,9 @@
 //! the `IotMqtt_*` connection API over Paho (with `mqtt_args` reading its C arguments,
 //! `mqtt_connection` its connections and operations, `mqtt_serial` the per-connection threads),
 //! `network_openssl` and `sdk_init` the v4 set-up calls around it, `paho_wraps` the two
-//! Paho C calls redirected at link time (TLS extras, DISCONNECT left out). The headers under `include/`
-//! are generated from these files by `build.rs`.
+//! Paho C calls redirected at link time (TLS extras, DISCONNECT left out); `platform` the v4
+//! platform layer, logging and document parser functions a v4 application links besides. The
+//! headers under `include/` are generated from these files by `build.rs`.
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 #![allow(clippy::missing_safety_doc)]
 
@@ -29,6 +30,7 @@ mod mqtt_serial;
 mod network_openssl;
 mod notify;
 mod paho_wraps;
+mod platform;
 mod request_info;
 mod sdk_init;
 mod settings;

@@ -6,12 +6,21 @@
 /* Firmware may set configuration defaults before the headers (iot_config.h in the v4 SDK). */
 #define AWS_IOT_JOBS_NOTIFY_CALLBACKS    4
 
+#define LIBRARY_LOG_LEVEL    IOT_LOG_WARN
+#define LIBRARY_LOG_NAME     ( "HEADERS" )
+
+#include "aws_iot_doc_parser.h"
 #include "aws_iot_jobs.h"
 #include "awsiotjobs.h"
+#include "iot_error.h"
 #include "iot_init.h"
+#include "iot_logging.h"
+#include "iot_logging_setup.h"
 #include "iot_mqtt.h"
 #include "iot_network_openssl.h"
+#include "platform/iot_clock.h"
 #include "platform/iot_network.h"
+#include "platform/iot_threads.h"
 #include "types/aws_iot_jobs_types.h"
 #include "types/iot_mqtt_types.h"
 #include "types/iot_platform_types.h"
@@ -39,6 +48,46 @@ STATIC_CHECK( AWS_IOT_JOBS_DEFAULT_MQTT_TIMEOUT_MS == 5000, default_mqtt_timeout
 STATIC_CHECK( 10 - AWS_IOT_JOBS_NO_EXECUTION_NUMBER == 11, negative_constants_are_parenthesized );
 STATIC_CHECK( sizeof( AwsIotJobsCallbackParam_t ) == 64, callback_param_size );
 STATIC_CHECK( sizeof( IotMqttNetworkInfo_t ) == 48, network_info_size );
+
+/* The platform types are the v4 POSIX port's (x86_64 glibc sizes), the log levels v4's. */
+STATIC_CHECK( sizeof( IotMutex_t ) == 40 && sizeof( IotSemaphore_t ) == 32, mutex_semaphore_size );
+STATIC_CHECK( sizeof( IotTimer_t ) == 24 && sizeof( IotLogConfig_t ) == 3, timer_log_config_size );
+STATIC_CHECK( IOT_THREAD_DEFAULT_PRIORITY == -1 && IOT_THREAD_DEFAULT_STACK_SIZE == 0, thread_defaults );
+STATIC_CHECK( IOT_LOG_NONE == 0 && IOT_LOG_ERROR == 1 && IOT_LOG_WARN == 2, log_levels_low );
+STATIC_CHECK( IOT_LOG_INFO == 3 && IOT_LOG_DEBUG == 4, log_levels_high );
+
+/* The platform, logging and parser functions have the v4 prototypes. */
+static bool ( * pGetTimestring )( char *, size_t, size_t * ) = IotClock_GetTimestring;
+static uint64_t ( * pGetTimeMs )( void ) = IotClock_GetTimeMs;
+static void ( * pSleepMs )( uint32_t ) = IotClock_SleepMs;
+static bool ( * pTimerCreate )( IotTimer_t *, IotThreadRoutine_t, void * ) = IotClock_TimerCreate;
+static void ( * pTimerDestroy )( IotTimer_t * ) = IotClock_TimerDestroy;
+static bool ( * pTimerArm )( IotTimer_t *, uint32_t, uint32_t ) = IotClock_TimerArm;
+static bool ( * pCreateThread )( IotThreadRoutine_t, void *, int32_t, size_t ) = Iot_CreateDetachedThread;
+static bool ( * pMutexCreate )( IotMutex_t *, bool ) = IotMutex_Create;
+static void ( * pMutexDestroy )( IotMutex_t * ) = IotMutex_Destroy;
+static void ( * pMutexLock )( IotMutex_t * ) = IotMutex_Lock;
+static bool ( * pMutexTryLock )( IotMutex_t * ) = IotMutex_TryLock;
+static void ( * pMutexUnlock )( IotMutex_t * ) = IotMutex_Unlock;
+static bool ( * pSemaphoreCreate )( IotSemaphore_t *, uint32_t, uint32_t ) = IotSemaphore_Create;
+static void ( * pSemaphoreDestroy )( IotSemaphore_t * ) = IotSemaphore_Destroy;
+static uint32_t ( * pSemaphoreGetCount )( IotSemaphore_t * ) = IotSemaphore_GetCount;
+static void ( * pSemaphoreWait )( IotSemaphore_t * ) = IotSemaphore_Wait;
+static bool ( * pSemaphoreTryWait )( IotSemaphore_t * ) = IotSemaphore_TryWait;
+static bool ( * pSemaphoreTimedWait )( IotSemaphore_t *, uint32_t ) = IotSemaphore_TimedWait;
+static void ( * pSemaphorePost )( IotSemaphore_t * ) = IotSemaphore_Post;
+static void ( * pLogGeneric )( int32_t, const char *, int32_t, const IotLogConfig_t *, const char *, ... ) = IotLog_Generic;
+static void ( * pLogPrintBuffer )( const char *, const char *, const uint8_t *, size_t ) = IotLog_GenericPrintBuffer;
+static bool ( * pFindValue )( const char *, size_t, const char *, size_t, const char **, size_t * ) = AwsIotDocParser_FindValue;
+
+/* iot_error.h's cleanup section. */
+static int cleanupSection( bool fail )
+{
+    IOT_FUNCTION_ENTRY( int, 0 );
+    IOT_SET_AND_GOTO_CLEANUP_IF_FALSE( 7, !fail );
+    IOT_FUNCTION_CLEANUP_BEGIN();
+    IOT_FUNCTION_CLEANUP_END();
+}
 
 /* Initializers also work for objects of static storage duration. */
 static AwsIotJobsRequestInfo_t staticRequest = AWS_IOT_JOBS_REQUEST_INFO_INITIALIZER;
@@ -85,6 +134,14 @@ int main( void )
     wrong += strlen( AWS_IOT_PASSWORD_ALPN_FOR_OPENSSL ) != 5;
     wrong += ( AWS_IOT_JOBS_FLAG_WAITABLE | AWS_IOT_JOBS_FLAG_KEEP_SUBSCRIPTIONS ) != 3;
     wrong += transport.awsIotMqttMode;
+    wrong += cleanupSection( false ) != 0 || cleanupSection( true ) != 7;
+    wrong += pGetTimestring == NULL || pGetTimeMs == NULL || pSleepMs == NULL || pTimerCreate == NULL;
+    wrong += pTimerDestroy == NULL || pTimerArm == NULL || pCreateThread == NULL || pMutexCreate == NULL;
+    wrong += pMutexDestroy == NULL || pMutexLock == NULL || pMutexTryLock == NULL || pMutexUnlock == NULL;
+    wrong += pSemaphoreCreate == NULL || pSemaphoreDestroy == NULL || pSemaphoreGetCount == NULL;
+    wrong += pSemaphoreWait == NULL || pSemaphoreTryWait == NULL || pSemaphoreTimedWait == NULL;
+    wrong += pSemaphorePost == NULL || pLogGeneric == NULL || pLogPrintBuffer == NULL || pFindValue == NULL;
+    IotLogInfo( "below LIBRARY_LOG_LEVEL: %s", "not printed" );
 
     return wrong == 0 ? 0 : 1;
 }

@@ -20,6 +20,11 @@ int Log(int level, const char *message) { return level + (message != NULL); }
 int ListAppend = 1;
 #endif
 
+#ifdef CONSUMER_OWN_PLATFORM
+/* own_platform.c: the program's own platform layer; 0 if its definitions are the ones used. */
+int own_platform_check(void);
+#endif
+
 static int failures;
 
 #define CHECK(condition)                                                         \
@@ -88,6 +93,9 @@ int main(void) {
 
     CHECK(strcmp(AwsIotJobs_strerror(AWS_IOT_JOBS_NOT_FOUND), "FAILED: NOT FOUND") == 0);
     CHECK(strcmp(IotMqtt_strerror(IOT_MQTT_SERVER_REFUSED), "SERVER REFUSED") == 0);
+#ifdef CONSUMER_OWN_PLATFORM
+    CHECK(own_platform_check() == 0);
+#endif
     CHECK(AwsIotJobs_GetPendingSync(&request, 0, 100, &response) == AWS_IOT_JOBS_NOT_INITIALIZED);
     CHECK(AwsIotJobs_Init(0) == AWS_IOT_JOBS_SUCCESS);
     CHECK(AwsIotJobs_CreateTransportConnection(&transport, &connection) == AWS_IOT_JOBS_SUCCESS);

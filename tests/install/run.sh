@@ -3,7 +3,11 @@
 # then builds tests/install/consumer.c outside the repository four ways and runs each build:
 #   find_package(awsiotjobs) -> awsiotjobs::awsiotjobs (static) and awsiotjobs::shared,
 #   pkg-config awsiotjobs (shared) and awsiotjobs-static,
-# checking that a shared build needs the library by its SONAME and a static build not at all.
+# checking that a shared build needs the library by its SONAME and a static build not at all;
+# builds it again with own_platform.c, an application's own platform layer (as a firmware that
+# keeps the v4 SDK's has), whose definitions must link beside the library's and win; and builds
+# v4_jobs_demo/, a v4-style Jobs application, with find_package and runs it with ctest against
+# the jobs-emulator (target/debug/jobs-emulator, built if missing).
 #
 #   tests/install/run.sh [--profile dist|release|debug]    (default: debug, what the tests build;
 #                                                       install.sh alone defaults to dist)
@@ -65,6 +69,10 @@ layout() {
     for f in lib/libawsiotjobs.a lib/libawsiotjobs.so lib/"$soname" \
         include/awsiotjobs/aws_iot_jobs.h include/awsiotjobs/iot_mqtt.h \
         include/awsiotjobs/types/aws_iot_jobs_types.h include/awsiotjobs/platform/iot_network.h \
+        include/awsiotjobs/types/iot_platform_types.h include/awsiotjobs/platform/iot_clock.h \
+        include/awsiotjobs/platform/iot_threads.h include/awsiotjobs/iot_logging.h \
+        include/awsiotjobs/iot_logging_setup.h include/awsiotjobs/iot_error.h \
+        include/awsiotjobs/aws_iot_doc_parser.h \
         lib/pkgconfig/awsiotjobs.pc lib/pkgconfig/awsiotjobs-static.pc \
         lib/cmake/awsiotjobs/awsiotjobsConfig.cmake \
         lib/cmake/awsiotjobs/awsiotjobsConfigVersion.cmake; do
@@ -108,6 +116,28 @@ check pkg-config-shared-needs-soname needs "$work/pc_shared" yes
 check pkg-config-static-build cc_build "$work/pc_static" awsiotjobs-static
 check pkg-config-static-runs "$work/pc_static"
 check pkg-config-static-is-self-contained needs "$work/pc_static" no
+
+# --- an application with its own platform layer --------------------------------------------
+# Its objects define every platform, logging and parser function (and IotSdk_Init/Cleanup):
+# the library's are weak in the static library and interposed in the shared one.
+check own-platform-static-build cc_build "$work/own_static" awsiotjobs-static \
+    -DCONSUMER_OWN_PLATFORM "$here/own_platform.c"
+check own-platform-static-runs "$work/own_static"
+check own-platform-shared-build cc_build "$work/own_shared" awsiotjobs \
+    -DCONSUMER_OWN_PLATFORM "$here/own_platform.c" -Wl,-rpath,"$prefix/lib"
+check own-platform-shared-runs "$work/own_shared"
+
+# --- a v4-style Jobs application against the emulator ---------------------------------------
+emulator="$repo/target/debug/jobs-emulator"
+demo_build() {
+    if [ ! -x "$emulator" ]; then
+        (cd "$repo" && CARGO_TARGET_DIR="$repo/target" cargo build -p jobs-emulator)
+    fi
+    cmake -S "$here/v4_jobs_demo" -B "$work/demo" -DCMAKE_PREFIX_PATH="$prefix" \
+        -DJOBS_EMULATOR="$emulator" && cmake --build "$work/demo"
+}
+check v4-jobs-demo-build demo_build
+check v4-jobs-demo-runs ctest --test-dir "$work/demo" --output-on-failure
 
 echo "install: $passed passed, $failed failed"
 [ "$failed" = 0 ]

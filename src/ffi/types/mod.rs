@@ -19,6 +19,7 @@
 #![allow(dead_code)]
 
 mod jobs;
+mod logging;
 mod mqtt;
 mod network;
 mod platform;
@@ -26,6 +27,8 @@ mod platform;
 // Some of these are used by no Rust code yet, only by the headers rendered from them.
 #[allow(unused_imports)]
 pub use jobs::*;
+#[allow(unused_imports)]
+pub use logging::*;
 #[allow(unused_imports)]
 pub use mqtt::*;
 #[allow(unused_imports)]

@@ -1,0 +1,2 @@
+/* main.c compiled as C++11. */
+#include "main.c"
