@@ -10,7 +10,9 @@
 //!   token is its token (or, for a rejection without a token, when it is the oldest operation
 //!   of that topic and the reply has no `clientToken` at all), with status SUCCESS for accepted and the code's mapping for rejected;
 //! - a reply the model says completes an operation does complete it, with the payload as
-//!   the document; notify callbacks run once per registered callback per notification;
+//!   the document; notify callbacks run once per registered callback per notification (the
+//!   callback thread is drained after each message, so no notification is coalesced with a
+//!   newer one; `tests/engine_notify.rs` covers coalescing);
 //! - at shutdown every remaining operation completes exactly once with NOT_INITIALIZED.
 #![no_main]
 

@@ -9,8 +9,11 @@
 //! Every operation completes exactly once: with its reply, with `Timeout` at its deadline, or
 //! with the reason given to `shutdown`.
 
+mod mailbox;
 mod notify;
+mod notifying;
 mod operations;
+mod subscribing;
 mod subscriptions;
 mod waiter;
 
@@ -21,15 +24,16 @@ pub use waiter::Waiter;
 use crate::core::request::Request;
 use crate::core::runtime::{Expiring, Runtime};
 use crate::core::sync::{AtomicBool, Condvar, Mutex, MutexGuard};
-use crate::core::topics::{self, Inbound, Notify, Operation, Verdict};
+use crate::core::topics::{self, Inbound, Operation, Verdict};
 use crate::core::{log, reply, token, validate, JobsError};
-use crate::transport::{Qos, Transport, TransportError};
-use notify::{Change, Registry, Slot};
+use crate::transport::{Qos, Transport};
+use mailbox::Mailbox;
+use notify::Registry;
 use operations::{OpTable, Pending};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
-use subscriptions::{Acquire, SubTable};
+use subscriptions::SubTable;
 
 /// The AWS IoT Core quota of subscriptions per connection (a default the account may raise).
 pub const AWS_IOT_SUBSCRIPTIONS_PER_CONNECTION: usize = 50;
@@ -109,6 +113,8 @@ pub struct EngineStats {
     pub reply_subscriptions: usize,
     /// Of those, the ones no operation uses now.
     pub lingering: usize,
+    /// Notifications waiting for the callback thread (at most one per thing and kind).
+    pub notifications_waiting: usize,
 }
 
 pub struct Engine {
@@ -121,6 +127,7 @@ pub struct Engine {
     subs_changed: Condvar,
     notify: Mutex<Registry>,
     notify_change: Mutex<()>,
+    mailbox: Mutex<Mailbox>,
     closed: AtomicBool,
     me: Weak<Engine>,
 }
@@ -151,6 +158,7 @@ impl Engine {
             subs_changed: Condvar::new(),
             notify: Mutex::new(Registry::default()),
             notify_change: Mutex::new(()),
+            mailbox: Mutex::new(Mailbox::default()),
             closed: AtomicBool::new(false),
             me: me.clone(),
         });
@@ -170,6 +178,7 @@ impl Engine {
             in_flight,
             reply_subscriptions: subs.len(),
             lingering: subs.lingering(),
+            notifications_waiting: self.mailbox.lock().len(),
         }
     }
 
@@ -352,25 +361,6 @@ impl Engine {
         }
     }
 
-    fn on_notification(&self, thing: &str, kind: Notify, payload: &[u8]) {
-        let callbacks = self.notify.lock().callbacks(thing, kind);
-        if callbacks.is_empty() {
-            return;
-        }
-        let thing: Arc<str> = thing.into();
-        let document: Arc<[u8]> = payload.into();
-        for callback in callbacks {
-            let (thing, document) = (thing.clone(), document.clone());
-            self.runtime.spawn(Box::new(move || {
-                callback(&NotifyEvent {
-                    thing: &thing,
-                    kind,
-                    document: &document,
-                });
-            }));
-        }
-    }
-
     /// Hands an outcome to its completion. Called with the operation table locked, so that a
     /// delivery is ordered against `shutdown` (which closes the table before the library stops
     /// the callback thread): a completion is never handed to a stopped runtime. Lock order:
@@ -392,187 +382,6 @@ impl Engine {
         }
     }
 
-    /// Makes sure the replies of `thing` reach us: takes a reference on its reply
-    /// subscription, subscribing first if it has none. True when a reference was taken (release
-    /// it with the operation); false in awsIotMqttMode when the broker refused the subscription
-    /// (AWS IoT delivers the reply to its requester anyway).
-    fn acquire_subscription(
-        &self,
-        thing: &str,
-        operation: Operation,
-        keep: bool,
-    ) -> Result<bool, JobsError> {
-        let mut subs = self.subs.lock();
-        loop {
-            if self.is_closed() {
-                return Err(JobsError::NotInitialized);
-            }
-            match subs.acquire(thing, operation, keep) {
-                Acquire::Ready => return Ok(true),
-                Acquire::Wait => {
-                    self.subs_changed.wait(&mut subs);
-                }
-                Acquire::MustSubscribe => break,
-            }
-        }
-        drop(subs);
-        let filters = topics::reply_filters(thing);
-        let refs = filters.each_ref().map(String::as_str);
-        let result = self
-            .transport
-            .subscribe(&refs, Qos::AtLeastOnce, self.config.mqtt_timeout);
-        let evicted = {
-            let mut subs = self.subs.lock();
-            subs.subscribed(thing, result.is_ok(), operation, keep);
-            self.subs_changed.notify_all();
-            // A new thing may take the table over its bound: a lingering one makes room.
-            if subs.over(&self.bounds) {
-                subs.evictions(Instant::now(), &self.bounds)
-            } else {
-                Vec::new()
-            }
-        };
-        self.unsubscribe_later(evicted);
-        match result {
-            Ok(()) => Ok(true),
-            Err(e) if self.transport.is_aws_iot() => {
-                log::warn(&format!(
-                    "subscribing to the replies of {thing} failed ({e}); going on without: \
-                     AWS IoT delivers replies to their requester"
-                ));
-                Ok(false)
-            }
-            Err(e) => {
-                log::debug(&format!("subscribe to {} failed: {e}", filters[0]));
-                Err(JobsError::MqttError)
-            }
-        }
-    }
-
-    fn release_subscription(&self, key: &ReplyKey, subscribed: bool) {
-        if !subscribed {
-            return;
-        }
-        let now = Instant::now();
-        let evicted = {
-            let mut subs = self.subs.lock();
-            subs.release(&key.thing, now);
-            if subs.over(&self.bounds) {
-                subs.evictions(now, &self.bounds)
-            } else {
-                Vec::new()
-            }
-        };
-        self.unsubscribe_later(evicted);
-    }
-
-    /// Unsubscribes things on the callback thread (the caller may be the receive thread).
-    fn unsubscribe_later(&self, things: Vec<String>) {
-        if things.is_empty() {
-            return;
-        }
-        let me = self.me.clone();
-        let task = Box::new(move || {
-            if let Some(engine) = me.upgrade() {
-                engine.unsubscribe_now(&things);
-            }
-        });
-        if !self.runtime.spawn(task) {
-            let mut subs = self.subs.lock();
-            subs.clear();
-            self.subs_changed.notify_all();
-        }
-    }
-
-    fn unsubscribe_replies(&self, thing: &str) -> Result<(), TransportError> {
-        let filters = topics::reply_filters(thing);
-        let refs = filters.each_ref().map(String::as_str);
-        let result = self.transport.unsubscribe(&refs, self.config.mqtt_timeout);
-        if let Err(e) = &result {
-            log::debug(&format!("unsubscribe from {} failed: {e}", filters[0]));
-        }
-        result
-    }
-
-    fn unsubscribe_now(&self, things: &[String]) {
-        for thing in things {
-            if !self.subs.lock().begin_unsubscribe(thing) {
-                continue;
-            }
-            let _ = self.unsubscribe_replies(thing);
-            self.subs.lock().unsubscribed(thing);
-            self.subs_changed.notify_all();
-        }
-    }
-
-    /// `AwsIotJobs_RemovePersistentSubscriptions`: drops the kept reply subscriptions of
-    /// `thing` for `operations` (and lingering ones). One still in use loses its persistent
-    /// mark and, after its last operation, lingers like any unused subscription (bounded by
-    /// `linger_max` and `linger_idle`). Blocks until the unsubscribes are acknowledged.
-    pub fn remove_persistent_subscriptions(
-        &self,
-        thing: &str,
-        operations: &[Operation],
-    ) -> Result<(), JobsError> {
-        validate::thing_name(thing)?;
-        if self.is_closed() {
-            return Err(JobsError::NotInitialized);
-        }
-        let chosen = self.subs.lock().remove_persistent(thing, operations);
-        let Some(thing) = chosen else {
-            return Ok(());
-        };
-        let result = self.unsubscribe_replies(&thing);
-        self.subs.lock().unsubscribed(&thing);
-        self.subs_changed.notify_all();
-        result.map_err(|_| JobsError::MqttError)
-    }
-
-    /// Adds, replaces or removes a notify callback (see `notify` for the rules), subscribing
-    /// to the notification topic for the first callback and unsubscribing after the last.
-    pub fn set_notify(
-        &self,
-        thing: &str,
-        kind: Notify,
-        old_key: Option<usize>,
-        new: Option<(usize, NotifyCallback)>,
-        limit: usize,
-    ) -> Result<(), JobsError> {
-        validate::thing_name(thing)?;
-        if self.is_closed() {
-            return Err(JobsError::NotInitialized);
-        }
-        let new = new.map(|(key, callback)| Slot { key, callback });
-        let _serial = self.notify_change.lock();
-        let change = self
-            .notify
-            .lock()
-            .plan(thing, kind, old_key, new.as_ref(), limit)?;
-        let topic = topics::notify_topic(thing, kind);
-        match change {
-            Change::Subscribe => {
-                self.transport
-                    .subscribe(
-                        &[topic.as_str()],
-                        Qos::AtLeastOnce,
-                        self.config.mqtt_timeout,
-                    )
-                    .map_err(|_| JobsError::MqttError)?;
-            }
-            Change::Unsubscribe => {
-                if let Err(e) = self
-                    .transport
-                    .unsubscribe(&[topic.as_str()], self.config.mqtt_timeout)
-                {
-                    log::debug(&format!("unsubscribe from {topic} failed: {e}"));
-                }
-            }
-            Change::None => {}
-        }
-        self.notify.lock().apply(thing, kind, old_key, new);
-        Ok(())
-    }
-
     /// Ends the engine: every operation still in flight completes with `reason`, notify
     /// callbacks are forgotten, and later calls fail with `NotInitialized`. Subscriptions are
     /// left to the connection (they end with it).
@@ -589,6 +398,7 @@ impl Engine {
             }
         }
         self.notify.lock().clear();
+        self.mailbox.lock().clear();
         self.subs.lock().clear();
         self.subs_changed.notify_all();
     }
