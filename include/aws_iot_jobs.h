@@ -129,6 +129,12 @@ AwsIotJobsError_t AwsIotJobs_RemovePersistentSubscriptions(const AwsIotJobsReque
  * `function` is NULL; an `oldFunction` that is not registered for this thing is
  * `AWS_IOT_JOBS_BAD_PARAMETER`. `flags` is reserved. Subscribes to the notify topic for the first
  * callback and unsubscribes after the last.
+ *
+ * Callbacks run on the library's callback thread with the raw message, valid during the call.
+ * Notifications of one thing and kind coalesce to the newest: one that arrives while an older
+ * one still waits for the callback thread replaces it (only the latest list, or the latest
+ * head of the queue, matters to a device), so a slow callback never makes the library hold
+ * more than one message per thing and kind.
  */
 AwsIotJobsError_t AwsIotJobs_SetNotifyPendingCallback(IotMqttConnection_t mqttConnection,
                                                       const char *pThingName,
@@ -137,7 +143,8 @@ AwsIotJobsError_t AwsIotJobs_SetNotifyPendingCallback(IotMqttConnection_t mqttCo
                                                       const AwsIotJobsCallbackInfo_t *pNotifyPendingCallback);
 
 /**
- * As `AwsIotJobs_SetNotifyPendingCallback`, for notify-next messages.
+ * As `AwsIotJobs_SetNotifyPendingCallback`, for notify-next messages (coalesced to the newest
+ * in the same way).
  */
 AwsIotJobsError_t AwsIotJobs_SetNotifyNextCallback(IotMqttConnection_t mqttConnection,
                                                    const char *pThingName,

@@ -84,8 +84,10 @@ IotMqttError_t IotMqtt_PublishAsync(IotMqttConnection_t mqttConnection,
 /**
  * Subscribes to every filter of the list (QoS 0 or 1, each with its callback) and waits up to
  * `timeoutMs` for the SUBACK. The list is copied; messages arrive on the connection's callback
- * thread with an `IotMqttCallbackParam_t` whose pointers are valid during the call. The
- * subscriptions are restored after every reconnection until unsubscribed. `flags` is unused.
+ * thread with an `IotMqttCallbackParam_t` whose pointers are valid during the call. At most
+ * 1,024 messages or 4 MiB of them wait for the callbacks of one connection (a larger single
+ * message passes when none waits); newer ones are dropped with a log line. The subscriptions
+ * are restored after every reconnection until unsubscribed. `flags` is unused.
  */
 IotMqttError_t IotMqtt_SubscribeSync(IotMqttConnection_t mqttConnection,
                                      const IotMqttSubscription_t *pSubscriptionList,

@@ -254,15 +254,28 @@ fn huge_numbers_in_a_reply_do_not_stop_it_matching() {
     assert_eq!(out.document.as_deref(), Some(&reply[..]));
 }
 
+/// A reply padded to exactly `size` bytes.
+fn reply_of_size(size: usize) -> String {
+    let head = "{\"clientToken\":\"victim\",\"jobDocument\":\"";
+    let tail = "\"}";
+    format!("{head}{}{tail}", "x".repeat(size - head.len() - tail.len()))
+}
+
 #[test]
-fn an_oversized_reply_is_delivered_whole() {
+fn a_reply_of_aws_iots_largest_message_is_delivered_whole_and_a_larger_one_refused() {
+    use awsiotjobs::transport::router::MAX_JOBS_MESSAGE;
     let rig = Rig::new();
     let done = Completions::new();
     let id = victim(&rig, &done);
-    let big = format!(
-        "{{\"clientToken\":\"victim\",\"jobDocument\":\"{}\"}}",
-        "x".repeat(4 << 20)
-    );
+    // One byte over the limit: refused, nothing queued, the operation still waits.
+    rig.inject(GET_ACCEPTED, reply_of_size(MAX_JOBS_MESSAGE + 1).as_bytes());
+    rig.inject(GET_ACCEPTED, reply_of_size(4 << 20).as_bytes());
+    rig.settle();
+    rig.drain_callbacks();
+    assert_eq!(done.total(), 0);
+    assert_eq!(rig.engine.stats().in_flight, 1);
+    // Exactly the limit: delivered whole.
+    let big = reply_of_size(MAX_JOBS_MESSAGE);
     rig.inject(GET_ACCEPTED, big.as_bytes());
     let out = done.once(&rig, id);
     assert_eq!(out.status, JobsError::Success);

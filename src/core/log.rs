@@ -118,6 +118,62 @@ pub fn line(level: Level, message: &str) {
     };
 }
 
+/// At most one line a second from one place in the code, however often it is reached: for
+/// events a hostile peer can repeat (oversized messages, a flood), so the log stays readable.
+/// The line after a quiet spell says how many were left out.
+pub struct Throttle {
+    /// Milliseconds since [`START`] of the last line written, plus one (0: never).
+    last: std::sync::atomic::AtomicU64,
+    skipped: std::sync::atomic::AtomicU64,
+}
+
+fn millis() -> u64 {
+    static START: OnceLock<std::time::Instant> = OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_millis() as u64
+        + 1
+}
+
+impl Throttle {
+    pub const fn new() -> Throttle {
+        Throttle {
+            last: std::sync::atomic::AtomicU64::new(0),
+            skipped: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// Writes `message()` at `level` unless a line came from here less than a second ago.
+    pub fn line(&self, level: Level, message: impl FnOnce() -> String) {
+        if !enabled(level) {
+            return;
+        }
+        let now = millis();
+        let last = self.last.load(Ordering::Relaxed);
+        let due = last == 0 || now >= last + 1000;
+        if !due
+            || self
+                .last
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            self.skipped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        match self.skipped.swap(0, Ordering::Relaxed) {
+            0 => line(level, &message()),
+            n => line(level, &format!("{} ({n} more like it left out)", message())),
+        }
+    }
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Throttle::new()
+    }
+}
+
 pub fn error(message: &str) {
     line(Level::Error, message);
 }

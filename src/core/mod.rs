@@ -4,7 +4,8 @@
 //! names, job IDs, client tokens and status details against the service's rules; `request`
 //! encodes the JSON requests exactly as the v4 library laid them out; `reply` reads the fields
 //! of a reply that matching needs; `token` issues client tokens unique for the process's
-//! lifetime; `log` writes the library's own log lines; `engine` keeps the table of operations
+//! lifetime; `log` writes the library's own log lines and `panics` keeps a panic from going where it
+//! must not; `engine` keeps the table of operations
 //! in flight, the reply subscriptions and the notify callback registry of one connection;
 //! `runtime` owns the threads on which callbacks run and operations time out, fed through
 //! `queue`; `sync` names the locks that a model checker replaces in `tests/loom_lifecycle.rs`;
@@ -17,6 +18,7 @@ pub mod doc_parser;
 pub mod engine;
 pub mod error;
 pub mod log;
+pub mod panics;
 pub mod platform_timers;
 pub mod queue;
 pub mod reply;

@@ -5,6 +5,7 @@
 //! any API, Sync ones included. The timer thread sleeps until the earliest deadline any engine
 //! reported and then asks each engine to expire what is due; it never runs application code.
 
+use crate::core::panics::contain;
 pub use crate::core::queue::Task;
 use crate::core::queue::TaskQueue;
 use parking_lot::{Condvar, Mutex};
@@ -93,7 +94,7 @@ impl Runtime {
     pub fn serve_callbacks(&self) {
         while let Some(task) = self.inner.tasks.pop() {
             // A panicking callback must not take the thread (and every later callback) down.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(task));
+            contain("a callback", task);
         }
     }
 
@@ -190,7 +191,7 @@ fn run_timer(inner: Weak<Inner>) {
         let now = Instant::now();
         let mut next: Option<Instant> = None;
         for client in clients {
-            if let Some(at) = client.expire_due(now) {
+            if let Some(Some(at)) = contain("expiring deadlines", || client.expire_due(now)) {
                 next = Some(next.map_or(at, |n| n.min(at)));
             }
         }

@@ -6,14 +6,14 @@
 //! length without a pointer, or invalid UTF-8 to `BadParameter`. C enums arrive as integers
 //! and are converted with checked functions here, never transmuted.
 
+use crate::core::panics::contain;
 use crate::core::request::JobState;
 use crate::core::JobsError;
 use std::ffi::c_char;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// Runs `body`, returning `on_panic` if it panics.
+/// Runs `body`, returning `on_panic` if it panics (the panic is logged).
 pub fn guard<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or(on_panic)
+    contain("a function of the C API", body).unwrap_or(on_panic)
 }
 
 /// A Jobs result as the C `AwsIotJobsError_t`.

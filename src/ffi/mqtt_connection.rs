@@ -28,6 +28,7 @@ use super::types::{
     IotMqttCallbackParamU, IotMqttCallbackParam_t, IotMqttConnection_t, IotMqttDisconnectReason,
     IotMqttError, IotMqttError_t, IotMqttOperationType_t, IotMqttOperation_t, IotMqttPublishInfo_t,
 };
+use crate::core::panics::contain;
 use crate::ffi::boundary::SendPtr;
 use crate::transport::paho::{self, ConnectError, Holder, LinkEvents, PahoTransport};
 use crate::transport::{Connection, Qos, Router, TransportError};
@@ -184,8 +185,10 @@ impl MqttConnection {
                     qos: 0,
                     retain: false,
                 });
+                let bytes = topic.len() + payload.len();
                 let (filter, topic, payload) = (filter.clone(), topic.to_owned(), payload.to_vec());
-                callbacks.spawn(move || {
+                let name = filter.clone();
+                callbacks.spawn_message(&name, bytes, move || {
                     deliver(callback, connection.get(), &filter, &topic, &payload, meta)
                 });
             }),
@@ -276,9 +279,8 @@ impl MqttConnection {
         }
         let connection = self.clone();
         let queued = self.operations.spawn(move || {
-            let result =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&connection)))
-                    .unwrap_or(IotMqttError::IOT_MQTT_BAD_PARAMETER);
+            let result = contain("an asynchronous MQTT operation", || work(&connection))
+                .unwrap_or(IotMqttError::IOT_MQTT_BAD_PARAMETER);
             operation.complete(result);
             if let Some(callback) = callback {
                 let param = operation_param(connection.handle(), kind, handle, result);

@@ -2,9 +2,18 @@
 //! the application's callbacks (subscription messages, operation completions, the disconnect
 //! callback) and one for its asynchronous operations, so that neither ever runs on a Paho
 //! thread or on the caller's.
+//!
+//! Messages for the application's subscriptions are bounded ([`MESSAGE_BUDGET`]): while that
+//! many wait for a slow callback, newer ones are dropped with a log line instead of growing the
+//! process without end. Operation completions and the disconnect callback are never dropped
+//! (they are bounded by the operations the application started).
 
+use crate::core::log::{Level, Throttle};
+use crate::core::panics::contain;
 use crossbeam_channel::{unbounded, Sender};
 use parking_lot::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::thread::{JoinHandle, ThreadId};
 
 type Task = Box<dyn FnOnce() + Send + 'static>;
@@ -14,11 +23,23 @@ enum Message {
     Stop,
 }
 
+/// How many subscription messages, and how many bytes of them, may wait for the application's
+/// callbacks of one connection.
+pub const MESSAGE_BUDGET: (usize, usize) = (1024, 4 << 20);
+
+/// Subscription messages waiting: count and bytes.
+#[derive(Default)]
+struct Waiting {
+    messages: AtomicUsize,
+    bytes: AtomicUsize,
+}
+
 /// A named thread with a FIFO of tasks.
 pub struct SerialThread {
     tasks: Sender<Message>,
     id: ThreadId,
     handle: Mutex<Option<JoinHandle<()>>>,
+    waiting: Arc<Waiting>,
 }
 
 impl SerialThread {
@@ -29,13 +50,14 @@ impl SerialThread {
             .spawn(move || {
                 while let Ok(Message::Run(task)) = rx.recv() {
                     // A panicking task must not take the later ones down with it.
-                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(task));
+                    contain("an MQTT callback or operation", task);
                 }
             })?;
         Ok(SerialThread {
             tasks: tx,
             id: handle.thread().id(),
             handle: Mutex::new(Some(handle)),
+            waiting: Arc::default(),
         })
     }
 
@@ -44,6 +66,55 @@ impl SerialThread {
         // Holding the lock orders this task before or after `stop`'s Stop, never lost between.
         let running = self.handle.lock();
         running.is_some() && self.tasks.send(Message::Run(Box::new(task))).is_ok()
+    }
+
+    /// Queues the delivery of a subscription message of `bytes` bytes, unless
+    /// [`MESSAGE_BUDGET`] is used up (then it is dropped, with a log line naming `filter`).
+    /// False when dropped or the thread was stopped.
+    pub fn spawn_message(
+        &self,
+        filter: &str,
+        bytes: usize,
+        task: impl FnOnce() + Send + 'static,
+    ) -> bool {
+        static DROPPED: Throttle = Throttle::new();
+        let (max_messages, max_bytes) = MESSAGE_BUDGET;
+        let messages = self.waiting.messages.fetch_add(1, Ordering::AcqRel);
+        let queued = self.waiting.bytes.fetch_add(bytes, Ordering::AcqRel);
+        let waiting = self.waiting.clone();
+        let release = move || {
+            waiting.messages.fetch_sub(1, Ordering::AcqRel);
+            waiting.bytes.fetch_sub(bytes, Ordering::AcqRel);
+        };
+        if messages >= max_messages || (messages > 0 && queued + bytes > max_bytes) {
+            release();
+            DROPPED.line(Level::Error, || {
+                format!(
+                    "dropped a message for the subscription {filter}: {messages} messages \
+                     ({queued} bytes) already wait for the application's callbacks"
+                )
+            });
+            return false;
+        }
+        let accepted = self.spawn(move || {
+            release();
+            task();
+        });
+        // A refused task is dropped unrun: its share of the budget comes back here.
+        if !accepted {
+            self.waiting.messages.fetch_sub(1, Ordering::AcqRel);
+            self.waiting.bytes.fetch_sub(bytes, Ordering::AcqRel);
+        }
+        accepted
+    }
+
+    /// Subscription messages waiting (count, bytes).
+    #[cfg(test)]
+    fn waiting_messages(&self) -> (usize, usize) {
+        (
+            self.waiting.messages.load(Ordering::Acquire),
+            self.waiting.bytes.load(Ordering::Acquire),
+        )
     }
 
     pub fn is_current(&self) -> bool {
@@ -64,5 +135,63 @@ impl SerialThread {
         if !self.is_current() {
             let _ = handle.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subscription_messages_are_bounded_and_the_rest_never_dropped() {
+        let thread = SerialThread::start("serial-test").unwrap();
+        let (hold_tx, hold_rx) = crossbeam_channel::bounded::<()>(0);
+        assert!(thread.spawn(move || {
+            let _ = hold_rx.recv();
+        }));
+        let ran = Arc::new(AtomicUsize::new(0));
+        let mut accepted = 0;
+        for _ in 0..MESSAGE_BUDGET.0 + 100 {
+            let ran = ran.clone();
+            if thread.spawn_message("f", 10, move || {
+                ran.fetch_add(1, Ordering::SeqCst);
+            }) {
+                accepted += 1;
+            }
+        }
+        assert_eq!(accepted, MESSAGE_BUDGET.0);
+        assert_eq!(
+            thread.waiting_messages(),
+            (MESSAGE_BUDGET.0, 10 * MESSAGE_BUDGET.0)
+        );
+        let completions = Arc::new(AtomicUsize::new(0));
+        let c = completions.clone();
+        assert!(
+            thread.spawn(move || {
+                c.fetch_add(1, Ordering::SeqCst);
+            }),
+            "a completion is never refused"
+        );
+        hold_tx.send(()).unwrap();
+        thread.stop();
+        assert_eq!(ran.load(Ordering::SeqCst), MESSAGE_BUDGET.0);
+        assert_eq!(completions.load(Ordering::SeqCst), 1);
+        assert_eq!(thread.waiting_messages(), (0, 0));
+    }
+
+    #[test]
+    fn a_burst_of_large_messages_stops_at_the_byte_budget() {
+        let thread = SerialThread::start("serial-test-bytes").unwrap();
+        let (hold_tx, hold_rx) = crossbeam_channel::bounded::<()>(0);
+        thread.spawn(move || {
+            let _ = hold_rx.recv();
+        });
+        let size = 1 << 20;
+        let accepted = (0..64)
+            .filter(|_| thread.spawn_message("big", size, || {}))
+            .count();
+        assert_eq!(accepted, MESSAGE_BUDGET.1 / size);
+        hold_tx.send(()).unwrap();
+        thread.stop();
     }
 }

@@ -44,6 +44,12 @@ unsafe fn set(
 /// `function` is NULL; an `oldFunction` that is not registered for this thing is
 /// `AWS_IOT_JOBS_BAD_PARAMETER`. `flags` is reserved. Subscribes to the notify topic for the first
 /// callback and unsubscribes after the last.
+///
+/// Callbacks run on the library's callback thread with the raw message, valid during the call.
+/// Notifications of one thing and kind coalesce to the newest: one that arrives while an older
+/// one still waits for the callback thread replaces it (only the latest list, or the latest
+/// head of the queue, matters to a device), so a slow callback never makes the library hold
+/// more than one message per thing and kind.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_SetNotifyPendingCallback(
     mqttConnection: IotMqttConnection_t,
@@ -67,7 +73,8 @@ pub unsafe extern "C" fn AwsIotJobs_SetNotifyPendingCallback(
     })
 }
 
-/// As `AwsIotJobs_SetNotifyPendingCallback`, for notify-next messages.
+/// As `AwsIotJobs_SetNotifyPendingCallback`, for notify-next messages (coalesced to the newest
+/// in the same way).
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_SetNotifyNextCallback(
     mqttConnection: IotMqttConnection_t,

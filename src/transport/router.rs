@@ -1,6 +1,7 @@
 //! Inbound message routing: Jobs topics to the Jobs engine, everything else (and Jobs topics the
 //! application subscribed to itself) to the application's subscriptions.
 
+use crate::core::log::{Level, Throttle};
 use crate::core::topics::topic_matches;
 use parking_lot::RwLock;
 use std::sync::Arc;
@@ -47,9 +48,22 @@ impl Router {
     }
 
     /// Hands one inbound message to whoever wants it. Called on the transport's receive path;
-    /// handlers must return quickly and never block on the network.
+    /// handlers must return quickly and never block on the network. A Jobs message larger than
+    /// AWS IoT's message limit is refused with a log line: the service never sends one.
     pub fn deliver(&self, topic: &str, payload: &[u8]) {
-        if is_jobs_topic(topic) {
+        let jobs = is_jobs_topic(topic);
+        if jobs && payload.len() > MAX_JOBS_MESSAGE {
+            static OVERSIZED: Throttle = Throttle::new();
+            OVERSIZED.line(Level::Error, || {
+                format!(
+                    "refused a {}-byte message on {topic}: Jobs messages are at most {} bytes",
+                    payload.len(),
+                    MAX_JOBS_MESSAGE
+                )
+            });
+            return;
+        }
+        if jobs {
             let jobs = self.jobs.read().clone();
             if let Some(handler) = jobs {
                 handler(topic, payload);
@@ -67,6 +81,9 @@ impl Router {
         }
     }
 }
+
+/// AWS IoT's largest MQTT message (128 KiB): the most a Jobs message can be.
+pub const MAX_JOBS_MESSAGE: usize = 128 * 1024;
 
 /// True for topics under `$aws/things/{thing}/jobs/`.
 pub fn is_jobs_topic(topic: &str) -> bool {
