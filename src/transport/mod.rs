@@ -15,6 +15,7 @@ pub mod paho_hooks;
 pub mod paho_reaper;
 pub mod responder;
 pub mod router;
+pub mod tls_files;
 
 use std::fmt;
 use std::sync::Arc;

@@ -27,8 +27,10 @@ use parking_lot::{Condvar, Mutex};
 
 use super::paho_hooks::{self, TlsExtras, TlsRegistration};
 use super::paho_reaper::{self, HeldToken};
+use super::tls_files;
 use super::{Qos, Router, Transport, TransportError};
 use crate::core::log;
+use crate::core::panics::contain;
 use crate::core::topics::topic_matches;
 
 /// How the link is re-established after it dropped: wait `first`, then double the wait after
@@ -369,6 +371,13 @@ impl PahoTransport {
                 "the TLS maximum fragment length must be 0 or 512 to 16384".into(),
             ));
         }
+        let options = connect_options(settings, timeout).map_err(ConnectError::Invalid)?;
+        if let Some(tls) = &settings.tls {
+            if let Err(problem) = tls_files::check(tls) {
+                log::error(&format!("connecting to {}: {problem}", settings.uri()));
+                return Err(ConnectError::Network(problem));
+            }
+        }
         keep_paho_threads();
         // A DISCONNECT left out for an earlier connection with this ID must not hit this one.
         paho_hooks::forget_abandoned(&settings.client_id);
@@ -380,27 +389,31 @@ impl PahoTransport {
             .persistence(None)
             .create_client()
             .map_err(|e| ConnectError::Invalid(e.to_string()))?;
-        let options = connect_options(settings, timeout).map_err(ConnectError::Invalid)?;
 
         let (events_tx, events_rx) = unbounded();
+        // Both run on Paho's threads, called from C: nothing may unwind out of them.
         client.set_message_callback(move |_, message| {
-            if let Some(message) = message {
+            let Some(message) = message else { return };
+            contain("the MQTT receive callback", || {
                 let meta = InboundMeta {
                     qos: message.qos() as u8,
                     retain: message.retained(),
                 };
                 INBOUND.with(|slot| slot.set(Some(meta)));
                 router.deliver(message.topic(), message.payload());
-                INBOUND.with(|slot| slot.set(None));
-            }
+            });
+            INBOUND.with(|slot| slot.set(None));
         });
         let lost_tx = events_tx.clone();
         client.set_connection_lost_callback(move |_| {
-            let _ = lost_tx.send(Event::Lost);
+            contain("the MQTT connection-lost callback", || {
+                let _ = lost_tx.send(Event::Lost);
+            });
         });
 
         let mut connect = HeldToken::new(client.connect(options));
         if let Err(e) = wait_connect(&mut connect, Instant::now() + timeout, || false) {
+            log::error(&format!("connecting to {} failed: {e}", settings.uri()));
             paho_reaper::retire(client, vec![connect]);
             return Err(e);
         }
