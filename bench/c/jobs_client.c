@@ -169,3 +169,20 @@ int32_t bench_mqtt_connect(const char *host, uint16_t port, const char *client_i
 }
 
 void bench_mqtt_disconnect(IotMqttConnection_t connection) { IotMqtt_Disconnect(connection, 0); }
+
+/* An application subscription of `filter` (QoS 1) on an IotMqtt_Connect connection; each
+ * message goes to the done function with its context, -2 and the payload. */
+static void on_message(void *context, IotMqttCallbackParam_t *param) {
+    done_function(context, -2, (const char *)param->u.message.info.pPayload,
+                  param->u.message.info.payloadLength);
+}
+
+int32_t bench_mqtt_subscribe(IotMqttConnection_t connection, const char *filter, void *context) {
+    IotMqttSubscription_t subscription = IOT_MQTT_SUBSCRIPTION_INITIALIZER;
+    subscription.qos = IOT_MQTT_QOS_1;
+    subscription.pTopicFilter = filter;
+    subscription.topicFilterLength = (uint16_t)strlen(filter);
+    subscription.callback.function = on_message;
+    subscription.callback.pCallbackContext = context;
+    return (int32_t)IotMqtt_SubscribeSync(connection, &subscription, 1, 0, 10000);
+}

@@ -35,6 +35,8 @@ type DoneFn = extern "C" fn(*mut c_void, i32, *const c_char, usize);
 
 /// The result the completion of a notify-next message reports.
 pub const NOTIFY: i32 = -1;
+/// The result a [`Completion`] gets for a message of an application subscription.
+pub const MESSAGE: i32 = -2;
 
 extern "C" {
     fn AwsIotJobs_Init(mqtt_timeout_ms: u32) -> u32;
@@ -97,6 +99,11 @@ extern "C" {
         connection: *mut Connection,
     ) -> i32;
     fn bench_mqtt_disconnect(c: Connection);
+    fn bench_mqtt_subscribe(
+        connection: Connection,
+        filter: *const c_char,
+        context: *mut c_void,
+    ) -> i32;
     fn bench_create_transport(
         context: *mut c_void,
         subscribe: SubscribeFn,
@@ -340,6 +347,13 @@ impl Conn {
     pub fn set_notify_next(&self, thing: &CStr, done: &Completion) -> i32 {
         // SAFETY: as above.
         unsafe { bench_set_notify_next(self.handle, thing.as_ptr(), done.context()) }
+    }
+
+    /// An application subscription (`IotMqtt_SubscribeSync`, QoS 1) of an `IotMqtt_Connect`
+    /// connection; each message goes to `done` with result [`MESSAGE`] and the payload.
+    pub fn subscribe(&self, filter: &CStr, done: &Completion) -> i32 {
+        // SAFETY: as above; `done` outlives the subscription (caller contract).
+        unsafe { bench_mqtt_subscribe(self.handle, filter.as_ptr(), done.context()) }
     }
 }
 

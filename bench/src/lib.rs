@@ -8,6 +8,7 @@ pub mod alloc;
 pub mod capi;
 pub mod cpu;
 pub mod emulator;
+pub mod flood;
 pub mod footprint;
 pub mod inbound;
 pub mod latency;

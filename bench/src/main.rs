@@ -1,7 +1,7 @@
 //! awsiotjobs-bench: the figures of BENCHMARKS.md, printed as markdown tables.
 //!
 //! ```text
-//! awsiotjobs-bench [all|latency|throughput|wan|inbound|memory|footprint|cpu]... [--quick]
+//! awsiotjobs-bench [all|latency|throughput|wan|inbound|flood|memory|footprint|cpu]... [--quick]
 //! awsiotjobs-bench footprint --lib-dir DIR --label NAME
 //! ```
 //!
@@ -10,7 +10,7 @@
 //! `--quick` shrinks every count (a smoke run, not figures to record).
 
 use awsiotjobs_bench::{
-    alloc, capi, cpu, emulator, footprint, inbound, latency, memory, mosquitto, report, wan,
+    alloc, capi, cpu, emulator, flood, footprint, inbound, latency, memory, mosquitto, report, wan,
 };
 
 use std::path::PathBuf;
@@ -25,6 +25,7 @@ const SECTIONS: &[&str] = &[
     "throughput",
     "wan",
     "inbound",
+    "flood",
     "memory",
     "footprint",
     "cpu",
@@ -64,6 +65,10 @@ fn main() {
         let port = args[1].parse().expect("port");
         let ops = args[3].parse().expect("ops");
         cpu::client(port, &args[2], ops);
+        return;
+    }
+    if args.first().map(String::as_str) == Some("flood-publish") {
+        flood::publish(&args[1..]);
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
@@ -131,6 +136,7 @@ fn main() {
                 ],
                 scale(200, 20),
             ),
+            "flood" => flood::flood(attached.1.port, scale(3000, 300), 100_000, &mut verdicts),
             "memory" => {
                 memory::per_operation(scale(10_000, 1000), &mut verdicts);
                 memory::million(scale(1_000_000, 20_000), &mut verdicts);
