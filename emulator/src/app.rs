@@ -6,7 +6,7 @@
 use crate::cli::Options;
 use crate::mqtt::{embedded, external};
 use crate::service::timers::TimerHandle;
-use crate::service::{JobsService, MemoryStore, ServiceConfig, Store};
+use crate::service::{JobsService, NoStore, ServiceConfig, Store};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -27,16 +27,35 @@ pub struct Emulator {
 fn open_store(opts: &Options) -> anyhow::Result<Box<dyn Store>> {
     match &opts.data {
         Some(dir) => Ok(Box::new(crate::store::SqliteStore::open_dir(dir)?)),
-        None => Ok(Box::new(MemoryStore::new())),
+        None => Ok(Box::new(NoStore)),
+    }
+}
+
+/// Raises the soft limit on open files to the hard limit: every MQTT client and HTTP
+/// connection holds a descriptor, and the usual soft limit (1,024) is what a thousand slow
+/// clients exhaust.
+fn raise_fd_limit() {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
+            lim.rlim_cur = lim.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        }
     }
 }
 
 impl Emulator {
     /// Starts everything `opts` asks for.
     pub fn start(opts: &Options) -> anyhow::Result<Emulator> {
+        raise_fd_limit();
         let config = ServiceConfig {
             minute_ms: opts.minute_ms,
             store: open_store(opts)?,
+            registry: opts.registry,
             ..Default::default()
         };
         let service = JobsService::with_config(config)?;
@@ -56,14 +75,18 @@ impl Emulator {
                 None,
             ),
         };
-        let http_addr = match opts.http {
-            Some(a) => Some(runtime.block_on(crate::http::serve_control(a, service.clone()))?),
-            None => None,
+        let serve = |plane, addr: Option<SocketAddr>| -> anyhow::Result<Option<SocketAddr>> {
+            let Some(a) = addr else { return Ok(None) };
+            let svc = service.clone();
+            Ok(Some(runtime.block_on(crate::http::serve_plane(
+                plane,
+                a,
+                svc,
+                opts.http_limits,
+            ))?))
         };
-        let data_http_addr = match opts.data_http {
-            Some(a) => Some(runtime.block_on(crate::http::serve_data(a, service.clone()))?),
-            None => None,
-        };
+        let http_addr = serve(crate::http::Plane::Control, opts.http)?;
+        let data_http_addr = serve(crate::http::Plane::Data, opts.data_http)?;
         Ok(Emulator {
             service,
             mqtt_addr,

@@ -14,13 +14,9 @@ fn main() {
         )
         .with_writer(std::io::stderr)
         .init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let opts = match cli::parse(&args) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
-        }
+    let cli::Command::Serve(opts) = match cli::parse(std::env::args_os().skip(1)) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
     };
     let emulator = match Emulator::start(&opts) {
         Ok(e) => e,

@@ -24,6 +24,9 @@ pub enum ErrorKind {
     LimitExceeded,
     Throttling,
     InternalFailure,
+    ServiceUnavailable,
+    CertificateState,
+    DeleteConflict,
     UnknownOperation,
 }
 
@@ -41,6 +44,9 @@ impl ErrorKind {
             ErrorKind::LimitExceeded => "LimitExceededException",
             ErrorKind::Throttling => "ThrottlingException",
             ErrorKind::InternalFailure => "InternalFailureException",
+            ErrorKind::ServiceUnavailable => "ServiceUnavailableException",
+            ErrorKind::CertificateState => "CertificateStateException",
+            ErrorKind::DeleteConflict => "DeleteConflictException",
             ErrorKind::UnknownOperation => "UnknownOperationException",
         }
     }
@@ -52,11 +58,14 @@ impl ErrorKind {
             ErrorKind::ResourceNotFound | ErrorKind::UnknownOperation => StatusCode::NOT_FOUND,
             ErrorKind::ResourceAlreadyExists
             | ErrorKind::Conflict
+            | ErrorKind::DeleteConflict
             | ErrorKind::InvalidStateTransition
             | ErrorKind::VersionConflict => StatusCode::CONFLICT,
             ErrorKind::TerminalState | ErrorKind::LimitExceeded => StatusCode::GONE,
             ErrorKind::Throttling => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::InternalFailure => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::CertificateState => StatusCode::NOT_ACCEPTABLE,
         }
     }
 }

@@ -89,6 +89,7 @@ pub async fn start(svc: Arc<JobsService>, addr: SocketAddr) -> anyhow::Result<So
         .name("jobs/tcp")
         .laddr(addr)
         .nodelay(true)
+        .reuseaddr(Some(true))
         .allow_anonymous(true)
         .bind()?
         .tcp()?;

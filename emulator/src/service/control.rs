@@ -127,10 +127,11 @@ impl JobsService {
         if req.targets.is_empty() {
             return Err(ServiceError::invalid("A job needs at least one target"));
         }
-        let mut names: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::with_capacity(req.targets.len());
+        let mut names: Vec<String> = Vec::with_capacity(req.targets.len());
         for t in &req.targets {
             let name = target_thing_name(t)?;
-            if !names.contains(&name) {
+            if seen.insert(name.clone()) {
                 names.push(name);
             }
         }
@@ -142,6 +143,9 @@ impl JobsService {
             }
         }
         let mut tx = self.begin();
+        for name in &names {
+            tx.require_thing(name)?;
+        }
         if tx.st.jobs.contains_key(&req.job_id) {
             let msg = format!("Job {} already exists", req.job_id);
             return Err(ServiceError::new(ErrorCode::ResourceAlreadyExists, msg));
@@ -186,6 +190,7 @@ impl JobsService {
                 queue_seq: seq,
                 step_deadline_ms: None,
                 in_progress_deadline_ms: None,
+                force_canceled: false,
             });
         }
         Ok(job)
@@ -239,13 +244,14 @@ impl JobsService {
         tx.put_job(job.clone());
         let execs: Vec<Execution> = tx
             .st
-            .execs
-            .values()
-            .filter(|e| e.job_id == job_id && e.is_pending())
+            .executions_of_job(job_id)
+            .into_iter()
+            .filter(|e| e.is_pending())
             .cloned()
             .collect();
         for mut e in execs {
             if e.status == ExecutionStatus::Queued || force {
+                e.force_canceled = e.status == ExecutionStatus::InProgress;
                 tx.finish_by_service(&mut e, ExecutionStatus::Canceled);
                 tx.put_exec(e);
             }
@@ -267,13 +273,7 @@ impl JobsService {
                 "Job {job_id} is IN_PROGRESS; deleting it needs force"
             )));
         }
-        let things: Vec<String> = tx
-            .st
-            .execs
-            .values()
-            .filter(|e| e.job_id == job_id)
-            .map(|e| e.thing_name.clone())
-            .collect();
+        let things = tx.st.things_of_job(job_id);
         for thing in things {
             tx.remove_exec(&thing, job_id);
         }
@@ -335,6 +335,7 @@ impl JobsService {
         if let Some(d) = status_details {
             e.status_details = d;
         }
+        e.force_canceled = e.status == ExecutionStatus::InProgress;
         tx.finish_by_service(&mut e, ExecutionStatus::Canceled);
         tx.put_exec(e.clone());
         Ok(e)
@@ -375,8 +376,14 @@ impl JobsService {
         if !tx.st.jobs.contains_key(job_id) {
             return Err(job_not_found(job_id));
         }
-        let matches = |e: &&Execution| e.job_id == job_id && status.is_none_or(|s| e.status == s);
-        Ok(tx.st.execs.values().filter(matches).cloned().collect())
+        let matches = |e: &&Execution| status.is_none_or(|s| e.status == s);
+        Ok(tx
+            .st
+            .executions_of_job(job_id)
+            .into_iter()
+            .filter(matches)
+            .cloned()
+            .collect())
     }
 
     /// ListJobExecutionsForThing, in queue order.

@@ -11,6 +11,7 @@ pub mod control;
 pub mod device;
 pub mod error;
 pub mod events;
+pub mod index;
 pub mod model;
 pub mod persist;
 pub mod timers;
@@ -23,15 +24,27 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ErrorCode, ExecutionState, ServiceError, ServiceResult};
 pub use events::{Event, EventKind};
 pub use model::{Execution, ExecutionStatus, Job, JobStatus, Snapshot, StatusDetails, Thing};
-pub use persist::{MemoryStore, Store, StoreError};
+pub use persist::{MemoryStore, NoStore, Store, StoreError};
 
 use crossbeam_channel::{Receiver, Sender};
 use parking_lot::{Condvar, Mutex};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+/// How the service treats a thing that is not in its registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum RegistryMode {
+    /// CreateJob registers unknown targets, and a device of an unknown thing gets empty
+    /// answers (the emulator's historical behaviour, handy for quick tests).
+    #[default]
+    Implicit,
+    /// As the service: CreateJob and every data-plane request naming an unknown thing fail
+    /// with ResourceNotFound.
+    Strict,
+}
+
 /// Settings of a service; `Default` gives real minutes, region `us-east-1`, account
-/// `123456789012`, the system clock and a [`MemoryStore`].
+/// `123456789012`, the system clock and a [`NoStore`].
 pub struct ServiceConfig {
     /// Real milliseconds per emulated minute of job timers.
     pub minute_ms: u64,
@@ -41,6 +54,8 @@ pub struct ServiceConfig {
     pub account_id: String,
     pub clock: Arc<dyn Clock>,
     pub store: Box<dyn Store>,
+    /// Unknown things: registered on the fly or refused.
+    pub registry: RegistryMode,
 }
 
 impl Default for ServiceConfig {
@@ -50,7 +65,8 @@ impl Default for ServiceConfig {
             region: "us-east-1".into(),
             account_id: "123456789012".into(),
             clock: Arc::new(SystemClock),
-            store: Box::new(MemoryStore::new()),
+            store: Box::new(NoStore),
+            registry: RegistryMode::Implicit,
         }
     }
 }
@@ -61,7 +77,9 @@ pub(crate) struct State {
     pub(crate) things: BTreeMap<String, Thing>,
     pub(crate) jobs: BTreeMap<String, Job>,
     /// Executions keyed by `(thing_name, job_id)` so one thing's are a range.
+    /// Change only through `index_exec` / `unindex_exec` (see [`index`]).
     pub(crate) execs: BTreeMap<(String, String), Execution>,
+    pub(crate) idx: index::Indexes,
     pub(crate) next_seq: u64,
     /// Injected failures: thing name → (code, how many requests still to fail).
     pub(crate) faults: HashMap<String, (ErrorCode, u32)>,
@@ -77,6 +95,7 @@ pub struct JobsService {
     pub(crate) region: String,
     pub(crate) account_id: String,
     pub(crate) store: Box<dyn Store>,
+    pub(crate) registry: RegistryMode,
     sinks: Mutex<Vec<Sender<Event>>>,
 }
 
@@ -98,9 +117,7 @@ impl JobsService {
         }
         for e in snapshot.executions {
             state.next_seq = state.next_seq.max(e.queue_seq + 1);
-            state
-                .execs
-                .insert((e.thing_name.clone(), e.job_id.clone()), e);
+            state.index_exec(e);
         }
         Ok(Arc::new(JobsService {
             state: Mutex::new(state),
@@ -110,6 +127,7 @@ impl JobsService {
             region: config.region,
             account_id: config.account_id,
             store: config.store,
+            registry: config.registry,
             sinks: Mutex::new(Vec::new()),
         }))
     }

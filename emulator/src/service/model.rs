@@ -156,6 +156,9 @@ pub struct Execution {
     pub step_deadline_ms: Option<u64>,
     /// When the in-progress timer fires (ms since epoch), if one runs.
     pub in_progress_deadline_ms: Option<u64>,
+    /// Cancelled while IN_PROGRESS by a forced CancelJob or CancelJobExecution.
+    #[serde(default)]
+    pub force_canceled: bool,
 }
 
 impl Execution {

@@ -1,7 +1,7 @@
 //! The persistence hook. The service keeps its whole state in memory and tells a [`Store`]
 //! about every change, while holding its lock, so a backend sees changes in order.
-//! [`Store::load`] is read once when the service is built. [`MemoryStore`] is the default:
-//! it keeps a copy in memory (useful to test a restart by building a second service on it).
+//! [`Store::load`] is read once when the service is built. [`NoStore`] is the default (nothing
+//! kept); [`MemoryStore`] keeps a copy in memory (useful to test a restart by building a second service on it).
 
 use super::model::{Execution, Job, Snapshot, Thing};
 use parking_lot::Mutex;
@@ -36,6 +36,35 @@ pub trait Store: Send + Sync {
     fn put_execution(&self, execution: &Execution) -> Result<(), StoreError>;
     /// Removes an execution.
     fn delete_execution(&self, job_id: &str, thing_name: &str) -> Result<(), StoreError>;
+}
+
+/// Keeps nothing: the default when no `--data` directory is given, so the state is not held
+/// twice in memory.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoStore;
+
+impl Store for NoStore {
+    fn load(&self) -> Result<Snapshot, StoreError> {
+        Ok(Snapshot::default())
+    }
+    fn put_thing(&self, _: &Thing) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn delete_thing(&self, _: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn put_job(&self, _: &Job) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn delete_job(&self, _: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn put_execution(&self, _: &Execution) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn delete_execution(&self, _: &str, _: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 #[derive(Default)]

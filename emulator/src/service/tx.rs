@@ -4,6 +4,7 @@
 //! call for (protocol doc §5) and wakes the timer thread.
 
 use super::events::{notify_next_payload, notify_payload, Event, EventKind};
+use super::index::TimerKey;
 use super::model::{Execution, ExecutionStatus, Job, JobStatus, Thing};
 use super::persist::StoreError;
 use super::{JobsService, State};
@@ -100,9 +101,7 @@ impl Tx<'_> {
         self.touch(&e.thing_name);
         log_store(self.svc.store.put_execution(&e));
         let job_id = e.job_id.clone();
-        self.st
-            .execs
-            .insert((e.thing_name.clone(), e.job_id.clone()), e);
+        self.st.index_exec(e);
         self.update_completion(&job_id);
     }
 
@@ -110,9 +109,7 @@ impl Tx<'_> {
     pub(crate) fn remove_exec(&mut self, thing: &str, job_id: &str) {
         self.touch(thing);
         log_store(self.svc.store.delete_execution(job_id, thing));
-        self.st
-            .execs
-            .remove(&(thing.to_string(), job_id.to_string()));
+        self.st.unindex_exec(thing, job_id);
     }
 
     /// Stores (and persists) a job.
@@ -147,13 +144,7 @@ impl Tx<'_> {
         if job.status != JobStatus::InProgress {
             return;
         }
-        let all_done = self
-            .st
-            .execs
-            .values()
-            .filter(|e| e.job_id == job_id)
-            .all(|e| !e.is_pending());
-        if all_done {
+        if self.st.counts_of_job(job_id).pending() == 0 {
             let mut job = job.clone();
             job.status = JobStatus::Completed;
             job.completed_at = Some(self.now_secs());
@@ -165,15 +156,17 @@ impl Tx<'_> {
     /// Moves every execution whose timer has fired to TIMED_OUT.
     fn expire_due(&mut self) {
         let now = self.now_ms;
-        let due: Vec<Execution> = self
-            .st
-            .execs
-            .values()
-            .filter(|e| {
-                e.status == ExecutionStatus::InProgress && e.deadline_ms().is_some_and(|d| d <= now)
-            })
-            .cloned()
-            .collect();
+        let mut due = Vec::new();
+        for key in self.st.idx.take_due(now) {
+            match key {
+                TimerKey::Execution(thing, job) => {
+                    if let Some(e) = self.exec(&thing, &job) {
+                        due.push(e.clone());
+                    }
+                }
+                TimerKey::Rollout(_) => {}
+            }
+        }
         for mut e in due {
             tracing::info!(job = %e.job_id, thing = %e.thing_name, "execution timed out");
             e.status = ExecutionStatus::TimedOut;
