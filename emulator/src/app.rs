@@ -4,10 +4,12 @@
 //! [`Emulator::addresses`] lists the `name address` lines printed at start.
 
 use crate::cli::Options;
+use crate::identity::ca::EmulatorCa;
 use crate::mqtt::{embedded, external};
 use crate::service::timers::TimerHandle;
 use crate::service::{JobsService, NoStore, ServiceConfig, Store};
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A running emulator. Dropping it stops everything.
@@ -15,6 +17,10 @@ pub struct Emulator {
     pub service: Arc<JobsService>,
     /// Where the embedded broker listens (`None` with an external broker).
     pub mqtt_addr: Option<SocketAddr>,
+    /// Where the mutual-TLS listener listens, if it runs.
+    pub mqtts_addr: Option<SocketAddr>,
+    /// The CA certificate file devices trust on the mutual-TLS listener.
+    pub ca_file: Option<CaFile>,
     /// Where the HTTP control plane listens, if it runs.
     pub http_addr: Option<SocketAddr>,
     /// Where the HTTP data plane listens, if it runs.
@@ -28,6 +34,43 @@ fn open_store(opts: &Options) -> anyhow::Result<Box<dyn Store>> {
     match &opts.data {
         Some(dir) => Ok(Box::new(crate::store::SqliteStore::open_dir(dir)?)),
         None => Ok(Box::new(NoStore)),
+    }
+}
+
+/// The CA certificate as a file: the data directory's, or a temporary copy removed when the
+/// emulator stops.
+pub enum CaFile {
+    Kept(PathBuf),
+    Temporary(PathBuf),
+}
+
+impl CaFile {
+    fn temporary(pem: &str) -> anyhow::Result<CaFile> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "jobs-emulator-ca-{}-{}.pem",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(name);
+        std::fs::write(&path, pem)?;
+        Ok(CaFile::Temporary(path))
+    }
+
+    /// Where the PEM is.
+    pub fn path(&self) -> &Path {
+        match self {
+            CaFile::Kept(p) | CaFile::Temporary(p) => p,
+        }
+    }
+}
+
+impl Drop for CaFile {
+    fn drop(&mut self) {
+        if let CaFile::Temporary(p) = self {
+            let _ = std::fs::remove_file(p);
+        }
     }
 }
 
@@ -68,12 +111,29 @@ impl Emulator {
             .enable_all()
             .thread_name("jobs-emulator")
             .build()?;
-        let (mqtt_addr, external) = match &opts.broker {
-            Some(b) => (None, Some(external::start(service.clone(), b)?)),
-            None => (
-                Some(runtime.block_on(embedded::start(service.clone(), opts.mqtt))?),
-                None,
-            ),
+        let ca = Arc::new(match &opts.data {
+            Some(dir) => EmulatorCa::open_or_create(dir)?,
+            None => EmulatorCa::ephemeral()?,
+        });
+        service.set_ca(ca.clone());
+        let (mut mqtt_addr, mut mqtts_addr, mut external) = (None, None, None);
+        match &opts.broker {
+            Some(b) => external = Some(external::start(service.clone(), b)?),
+            None => {
+                let cfg = embedded::BrokerConfig {
+                    mqtt: opts.mqtt,
+                    mqtts: opts.mqtts.map(|a| (a, &*ca)),
+                    authz: opts.authz,
+                };
+                let addrs = runtime.block_on(embedded::start(service.clone(), &cfg))?;
+                mqtt_addr = Some(addrs.mqtt);
+                mqtts_addr = addrs.mqtts;
+            }
+        }
+        let ca_file = match (&opts.data, mqtts_addr) {
+            (_, None) => None,
+            (Some(dir), Some(_)) => Some(CaFile::Kept(EmulatorCa::dir_of(dir).join("ca-cert.pem"))),
+            (None, Some(_)) => Some(CaFile::temporary(ca.certificate_pem())?),
         };
         let serve = |plane, addr: Option<SocketAddr>| -> anyhow::Result<Option<SocketAddr>> {
             let Some(a) = addr else { return Ok(None) };
@@ -90,6 +150,8 @@ impl Emulator {
         Ok(Emulator {
             service,
             mqtt_addr,
+            mqtts_addr,
+            ca_file,
             http_addr,
             data_http_addr,
             external,
@@ -103,6 +165,12 @@ impl Emulator {
         let mut lines = Vec::new();
         if let Some(a) = self.mqtt_addr {
             lines.push(format!("mqtt {a}"));
+        }
+        if let Some(a) = self.mqtts_addr {
+            lines.push(format!("mqtts {a}"));
+        }
+        if let Some(f) = &self.ca_file {
+            lines.push(format!("ca {}", f.path().display()));
         }
         if let Some(b) = &opts.broker {
             lines.push(format!("broker {}", b.url));

@@ -1,4 +1,5 @@
-//! The command line, parsed with clap: `jobs-emulator serve [OPTIONS]` runs the emulator. Every
+//! The command line, parsed with clap: `jobs-emulator serve [OPTIONS]` runs the emulator and
+//! `jobs-emulator ca --data DIR` prints the emulator CA that devices trust on `--mqtts`. Every
 //! option has help text and can come from the environment (`JOBS_EMULATOR_<OPTION>`).
 //! [`Options`] is what `app::Emulator::start` and the in-process tests read their settings
 //! from; its `Default` is what the command line gives without options.
@@ -100,7 +101,14 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum CliCommand {
     /// Runs the emulator; prints one `NAME ADDRESS` line per endpoint, `mqtt` first.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
+    /// Prints the emulator CA certificate (PEM) of a data directory, creating it if needed:
+    /// what devices trust on `--mqtts`.
+    Ca {
+        /// The data directory the emulator runs with (`serve --data`).
+        #[arg(long, env = "JOBS_EMULATOR_DATA")]
+        data: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +178,8 @@ struct ServeArgs {
 pub enum Command {
     /// `serve`.
     Serve(Box<Options>),
+    /// `ca --data DIR`.
+    Ca { data: PathBuf },
 }
 
 impl From<ServeArgs> for Options {
@@ -211,7 +221,8 @@ where
         .chain(args.into_iter().map(Into::into));
     let cli = Cli::try_parse_from(argv)?;
     Ok(match cli.command {
-        CliCommand::Serve(a) => Command::Serve(Box::new(a.into())),
+        CliCommand::Serve(a) => Command::Serve(Box::new((*a).into())),
+        CliCommand::Ca { data } => Command::Ca { data },
     })
 }
 
@@ -220,8 +231,10 @@ mod tests {
     use super::*;
 
     fn serve(s: &str) -> Result<Options, clap::Error> {
-        let Command::Serve(o) = parse(s.split_whitespace())?;
-        Ok(*o)
+        match parse(s.split_whitespace())? {
+            Command::Serve(o) => Ok(*o),
+            other => panic!("not serve: {other:?}"),
+        }
     }
 
     #[test]
@@ -262,5 +275,11 @@ mod tests {
             let err = serve(bad).unwrap_err();
             assert!(!err.to_string().is_empty(), "{bad}");
         }
+        assert_eq!(
+            parse(["ca", "--data", "/tmp/x"]).unwrap(),
+            Command::Ca {
+                data: PathBuf::from("/tmp/x")
+            }
+        );
     }
 }

@@ -138,6 +138,9 @@ impl From<ServiceError> for ApiError {
             ErrorCode::RequestThrottled => ErrorKind::Throttling,
             ErrorCode::TerminalStateReached => ErrorKind::TerminalState,
             ErrorCode::ResourceAlreadyExists => ErrorKind::ResourceAlreadyExists,
+            ErrorCode::LimitExceeded => ErrorKind::LimitExceeded,
+            ErrorCode::CertificateState => ErrorKind::CertificateState,
+            ErrorCode::DeleteConflict => ErrorKind::DeleteConflict,
         };
         ApiError::new(kind, e.message)
     }

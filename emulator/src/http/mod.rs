@@ -11,9 +11,11 @@
 //! and return the bound address; [`HttpLimits`] bound what one client can hold
 //! (connections, header time, request time, body size, see [`listener`]).
 
+mod control_certs;
 mod control_executions;
 mod control_jobs;
 mod control_shapes;
+mod control_things;
 mod data;
 pub mod error;
 mod listener;
@@ -32,12 +34,40 @@ use axum::response::Response;
 use axum::routing::{get, put};
 use axum::Router;
 use error::{unknown_operation, ApiError};
+pub use listener::bind as bind_reusable;
 
 /// The `iot` control plane's routes.
 pub fn control_router(service: Arc<JobsService>) -> Router {
+    use control_certs as certs;
     use control_executions as ex;
     use control_jobs as jobs;
+    use control_things as things;
     Router::new()
+        .route("/things", get(things::list_things))
+        .route(
+            "/things/{thingName}",
+            axum::routing::post(things::create_thing)
+                .get(things::describe_thing)
+                .patch(things::update_thing)
+                .delete(things::delete_thing),
+        )
+        .route(
+            "/things/{thingName}/principals",
+            put(things::attach_principal)
+                .delete(things::detach_principal)
+                .get(things::list_principals),
+        )
+        .route(
+            "/keys-and-certificate",
+            axum::routing::post(certs::create_keys_and_certificate),
+        )
+        .route("/certificates", get(certs::list_certificates))
+        .route(
+            "/certificates/{certificateId}",
+            get(certs::describe_certificate)
+                .put(certs::update_certificate)
+                .delete(certs::delete_certificate),
+        )
         .route("/jobs", get(jobs::list_jobs))
         .route(
             "/jobs/{jobId}",

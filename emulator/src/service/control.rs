@@ -1,4 +1,4 @@
-//! Control operations (what the HTTP control plane translates): things, create / describe /
+//! Control operations (what the HTTP control plane translates): create / describe /
 //! list / cancel / delete jobs, and describe / cancel / delete / list job executions.
 //! Cancel and delete change executions through the same path as device updates, so the
 //! `notify` and `notify-next` messages the real service sends follow automatically.
@@ -65,61 +65,6 @@ fn transition(message: String) -> ServiceError {
 }
 
 impl JobsService {
-    /// Registers a thing (returns the existing one if it is already registered).
-    pub fn create_thing(
-        &self,
-        name: &str,
-        attributes: BTreeMap<String, String>,
-    ) -> ServiceResult<Thing> {
-        validate::thing_name(name)?;
-        let mut tx = self.begin();
-        if let Some(t) = tx.st.things.get(name) {
-            return Ok(t.clone());
-        }
-        let thing = Thing {
-            thing_name: name.to_string(),
-            thing_arn: self.thing_arn(name),
-            attributes,
-            created_at: tx.now_secs(),
-        };
-        tx.put_thing(thing.clone());
-        Ok(thing)
-    }
-
-    /// A registered thing.
-    pub fn describe_thing(&self, name: &str) -> ServiceResult<Thing> {
-        let st = self.state.lock();
-        st.things
-            .get(name)
-            .cloned()
-            .ok_or_else(|| ServiceError::not_found(format!("Thing {name} does not exist")))
-    }
-
-    /// All registered things, by name.
-    pub fn list_things(&self) -> Vec<Thing> {
-        self.state.lock().things.values().cloned().collect()
-    }
-
-    /// Unregisters a thing; its pending executions become REMOVED.
-    pub fn delete_thing(&self, name: &str) -> ServiceResult<()> {
-        let mut tx = self.begin();
-        if !tx.st.things.contains_key(name) {
-            return Err(ServiceError::not_found(format!(
-                "Thing {name} does not exist"
-            )));
-        }
-        let pending: Vec<Execution> = executions_of(&tx.st, name)
-            .filter(|e| e.is_pending())
-            .cloned()
-            .collect();
-        for mut e in pending {
-            tx.finish_by_service(&mut e, ExecutionStatus::Removed);
-            tx.put_exec(e);
-        }
-        tx.remove_thing(name);
-        Ok(())
-    }
-
     /// CreateJob: queues one execution per target (registering unknown things).
     pub fn create_job(&self, req: &CreateJobRequest) -> ServiceResult<Job> {
         validate::job_id(&req.job_id)?;
@@ -172,6 +117,7 @@ impl JobsService {
                     thing_arn: self.thing_arn(&name),
                     attributes: BTreeMap::new(),
                     created_at: now,
+                    version: 1,
                 };
                 tx.put_thing(thing);
             }

@@ -11,9 +11,11 @@ pub mod control;
 pub mod device;
 pub mod error;
 pub mod events;
+pub mod identity;
 pub mod index;
 pub mod model;
 pub mod persist;
+pub mod things;
 pub mod timers;
 pub mod validate;
 pub mod views;
@@ -23,7 +25,9 @@ mod tx;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ErrorCode, ExecutionState, ServiceError, ServiceResult};
 pub use events::{Event, EventKind};
-pub use model::{Execution, ExecutionStatus, Job, JobStatus, Snapshot, StatusDetails, Thing};
+pub use model::{
+    Execution, ExecutionStatus, Job, JobStatus, Record, Snapshot, StatusDetails, Thing,
+};
 pub use persist::{MemoryStore, NoStore, Store, StoreError};
 
 use crossbeam_channel::{Receiver, Sender};
@@ -80,6 +84,8 @@ pub(crate) struct State {
     /// Change only through `index_exec` / `unindex_exec` (see [`index`]).
     pub(crate) execs: BTreeMap<(String, String), Execution>,
     pub(crate) idx: index::Indexes,
+    /// Certificates, principal attachments, thing groups.
+    pub(crate) registry: identity::Registry,
     pub(crate) next_seq: u64,
     /// Injected failures: thing name → (code, how many requests still to fail).
     pub(crate) faults: HashMap<String, (ErrorCode, u32)>,
@@ -96,6 +102,7 @@ pub struct JobsService {
     pub(crate) account_id: String,
     pub(crate) store: Box<dyn Store>,
     pub(crate) registry: RegistryMode,
+    ca: std::sync::OnceLock<Arc<crate::identity::ca::EmulatorCa>>,
     sinks: Mutex<Vec<Sender<Event>>>,
 }
 
@@ -115,6 +122,9 @@ impl JobsService {
         for j in snapshot.jobs {
             state.jobs.insert(j.job_id.clone(), j);
         }
+        for r in snapshot.records {
+            state.registry.load(r);
+        }
         for e in snapshot.executions {
             state.next_seq = state.next_seq.max(e.queue_seq + 1);
             state.index_exec(e);
@@ -128,6 +138,7 @@ impl JobsService {
             account_id: config.account_id,
             store: config.store,
             registry: config.registry,
+            ca: std::sync::OnceLock::new(),
             sinks: Mutex::new(Vec::new()),
         }))
     }
@@ -140,6 +151,20 @@ impl JobsService {
     /// The service clock's time in milliseconds since the epoch.
     pub fn now_ms(&self) -> u64 {
         self.clock.now_ms()
+    }
+
+    /// Sets the CA that signs device certificates (before any is issued).
+    pub fn set_ca(&self, ca: Arc<crate::identity::ca::EmulatorCa>) {
+        let _ = self.ca.set(ca);
+    }
+
+    /// The CA that signs device certificates; an in-memory one if none was set.
+    pub fn ca(&self) -> anyhow::Result<Arc<crate::identity::ca::EmulatorCa>> {
+        if let Some(ca) = self.ca.get() {
+            return Ok(ca.clone());
+        }
+        let ca = Arc::new(crate::identity::ca::EmulatorCa::ephemeral()?);
+        Ok(self.ca.get_or_init(|| ca).clone())
     }
 
     /// A receiver of every notification published from now on.
@@ -165,6 +190,11 @@ impl JobsService {
         }
     }
 
+    /// The account ID used in ARNs.
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
     /// The ARN of a thing.
     pub fn thing_arn(&self, thing_name: &str) -> String {
         format!(
@@ -188,6 +218,7 @@ impl JobsService {
             things: st.things.values().cloned().collect(),
             jobs: st.jobs.values().cloned().collect(),
             executions: st.execs.values().cloned().collect(),
+            records: st.registry.records(),
         }
     }
 }

@@ -105,6 +105,13 @@ pub struct Thing {
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
     pub created_at: i64,
+    /// Grows by one on every UpdateThing.
+    #[serde(default = "first_version")]
+    pub version: i64,
+}
+
+fn first_version() -> i64 {
+    1
 }
 
 /// Why and how a job was cancelled.
@@ -183,4 +190,15 @@ pub struct Snapshot {
     pub things: Vec<Thing>,
     pub jobs: Vec<Job>,
     pub executions: Vec<Execution>,
+    /// Certificates, principal attachments and thing groups (see [`Record`]).
+    #[serde(default)]
+    pub records: Vec<Record>,
+}
+
+/// A registry record other than things, jobs and executions, stored as `(kind, key, body)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub kind: String,
+    pub key: String,
+    pub body: Value,
 }

@@ -130,6 +130,27 @@ impl Tx<'_> {
         self.st.things.insert(thing.thing_name.clone(), thing);
     }
 
+    /// Stores (and persists) a registry record.
+    pub(crate) fn put_record(&mut self, r: super::model::Record) {
+        log_store(self.svc.store.put_record(&r));
+    }
+
+    /// Removes (and un-persists) a registry record.
+    pub(crate) fn delete_record(&mut self, kind: &str, key: &str) {
+        log_store(self.svc.store.delete_record(kind, key));
+    }
+
+    /// ResourceNotFound unless the thing is registered (registry operations, any mode).
+    pub(crate) fn require_registered(&self, thing: &str) -> super::ServiceResult<()> {
+        if self.st.things.contains_key(thing) {
+            Ok(())
+        } else {
+            Err(super::ServiceError::not_found(format!(
+                "Thing {thing} does not exist"
+            )))
+        }
+    }
+
     /// Removes (and un-persists) a thing.
     pub(crate) fn remove_thing(&mut self, thing_name: &str) {
         log_store(self.svc.store.delete_thing(thing_name));
