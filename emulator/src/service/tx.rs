@@ -1,7 +1,8 @@
 //! One operation's critical section. A [`Tx`] holds the service lock, fires due timers on
 //! entry, records each touched thing's pending set before the first change, persists every
 //! change, marks jobs completed, and on drop publishes the notifications that the changes
-//! call for (protocol doc §5) and wakes the timer thread.
+//! call for (protocol doc §5, with QUEUED → IN_PROGRESS publishing `notify` as the service's
+//! notifications page documents) and wakes the timer thread.
 
 use super::events::{notify_next_payload, notify_payload, Event, EventKind};
 use super::index::TimerKey;
@@ -10,12 +11,15 @@ use super::persist::StoreError;
 use super::{JobsService, State};
 use parking_lot::MutexGuard;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-/// A thing's pending set as notifications compare it.
+/// A thing's pending set as notifications compare it: each pending job with its status (a
+/// QUEUED → IN_PROGRESS change publishes `notify`, as the Jobs notifications page says a
+/// ListNotification goes out when an execution "changes to a non-terminal status"), and the
+/// head of the queue.
 #[derive(PartialEq)]
 struct Mark {
-    ids: BTreeSet<String>,
+    ids: BTreeMap<String, ExecutionStatus>,
     head: Option<String>,
 }
 
@@ -79,7 +83,10 @@ impl Tx<'_> {
         let pending = pending_of(&self.st, thing);
         Mark {
             head: pending.first().map(|e| e.job_id.clone()),
-            ids: pending.into_iter().map(|e| e.job_id.clone()).collect(),
+            ids: pending
+                .into_iter()
+                .map(|e| (e.job_id.clone(), e.status))
+                .collect(),
         }
     }
 
