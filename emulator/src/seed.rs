@@ -41,6 +41,7 @@ pub fn apply_str(svc: &JobsService, text: &str) -> anyhow::Result<()> {
             document: j.document,
             description: j.description,
             in_progress_timeout_minutes: j.in_progress_timeout_in_minutes,
+            ..Default::default()
         };
         svc.create_job(&req)?;
     }

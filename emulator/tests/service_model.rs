@@ -143,13 +143,14 @@ fn control_operation_errors() {
         ),
         ErrorCode::InvalidRequest
     );
+    // A group target must name an existing group.
     let group = "arn:aws:iot:us-east-1:123456789012:thinggroup/g";
     assert_eq!(
         code(
             svc.create_job(&CreateJobRequest::new("k", &[group], json!({})))
                 .map(drop)
         ),
-        ErrorCode::InvalidRequest
+        ErrorCode::ResourceNotFound
     );
     assert_eq!(
         code(

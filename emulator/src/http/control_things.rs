@@ -13,26 +13,15 @@ use super::error::ApiError;
 use super::request::{
     check_thing_name, page_answer, page_bounds, path, Body, Params, RawBody, RawPath, RawQuery, Svc,
 };
+use crate::service::identity::stable_id;
 use crate::service::things::Attributes;
 use crate::service::Thing;
 
 type ThingPath = RawPath<String>;
 
-/// A stable `thingId` (UUID-shaped) derived from the name.
+/// The `thingId` of a thing: a stable UUID-shaped ID derived from its name.
 pub fn thing_id(name: &str) -> String {
-    let d = ring::digest::digest(&ring::digest::SHA256, name.as_bytes());
-    let h: String = d.as_ref()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    stable_id(name)
 }
 
 fn valid_attr(text: &str, max: usize, extra: &str) -> bool {

@@ -25,6 +25,7 @@ pub enum ErrorKind {
     Throttling,
     InternalFailure,
     ServiceUnavailable,
+    CertificateValidation,
     CertificateState,
     DeleteConflict,
     UnknownOperation,
@@ -45,6 +46,7 @@ impl ErrorKind {
             ErrorKind::Throttling => "ThrottlingException",
             ErrorKind::InternalFailure => "InternalFailureException",
             ErrorKind::ServiceUnavailable => "ServiceUnavailableException",
+            ErrorKind::CertificateValidation => "CertificateValidationException",
             ErrorKind::CertificateState => "CertificateStateException",
             ErrorKind::DeleteConflict => "DeleteConflictException",
             ErrorKind::UnknownOperation => "UnknownOperationException",
@@ -54,7 +56,7 @@ impl ErrorKind {
     /// The HTTP status the service models give the error shape.
     pub fn status(self) -> StatusCode {
         match self {
-            ErrorKind::InvalidRequest => StatusCode::BAD_REQUEST,
+            ErrorKind::InvalidRequest | ErrorKind::CertificateValidation => StatusCode::BAD_REQUEST,
             ErrorKind::ResourceNotFound | ErrorKind::UnknownOperation => StatusCode::NOT_FOUND,
             ErrorKind::ResourceAlreadyExists
             | ErrorKind::Conflict
@@ -79,6 +81,8 @@ pub struct ApiError {
     pub resource_id: Option<String>,
     /// `resourceArn` of ResourceAlreadyExists errors.
     pub resource_arn: Option<String>,
+    /// `executionState` of the data plane's InvalidStateTransitionException.
+    pub execution_state: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -88,6 +92,7 @@ impl ApiError {
             message: message.into(),
             resource_id: None,
             resource_arn: None,
+            execution_state: None,
         }
     }
 
@@ -116,6 +121,9 @@ impl IntoResponse for ApiError {
         }
         if let Some(arn) = &self.resource_arn {
             body["resourceArn"] = json!(arn);
+        }
+        if let Some(state) = &self.execution_state {
+            body["executionState"] = state.clone();
         }
         let mut response = (self.kind.status(), axum::Json(body)).into_response();
         response

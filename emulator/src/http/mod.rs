@@ -13,10 +13,12 @@
 
 mod control_certs;
 mod control_executions;
+mod control_groups;
 mod control_jobs;
 mod control_shapes;
 mod control_things;
 mod data;
+mod data_errors;
 pub mod error;
 mod listener;
 mod request;
@@ -40,9 +42,26 @@ pub use listener::bind as bind_reusable;
 pub fn control_router(service: Arc<JobsService>) -> Router {
     use control_certs as certs;
     use control_executions as ex;
+    use control_groups as groups;
     use control_jobs as jobs;
     use control_things as things;
     Router::new()
+        .route("/thing-groups", get(groups::list_groups))
+        .route("/thing-groups/addThingToThingGroup", put(groups::add_thing))
+        .route(
+            "/thing-groups/removeThingFromThingGroup",
+            put(groups::remove_thing),
+        )
+        .route(
+            "/thing-groups/{thingGroupName}",
+            axum::routing::post(groups::create_group)
+                .get(groups::describe_group)
+                .delete(groups::delete_group),
+        )
+        .route(
+            "/thing-groups/{thingGroupName}/things",
+            get(groups::list_things),
+        )
         .route("/things", get(things::list_things))
         .route(
             "/things/{thingName}",
@@ -73,6 +92,7 @@ pub fn control_router(service: Arc<JobsService>) -> Router {
             "/jobs/{jobId}",
             put(jobs::create_job)
                 .get(jobs::describe_job)
+                .patch(jobs::update_job)
                 .delete(jobs::delete_job),
         )
         .route("/jobs/{jobId}/cancel", put(jobs::cancel_job))

@@ -282,7 +282,11 @@ impl JobsService {
         }
         e.version_number += 1;
         e.last_updated_at = tx.now_secs();
-        tx.put_exec(e.clone());
+        if e.status == ExecutionStatus::Failed {
+            tx.put_with_retry(e.clone());
+        } else {
+            tx.put_exec(e.clone());
+        }
         Ok(tx.with_document(e))
     }
 }

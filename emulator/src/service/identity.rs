@@ -151,6 +151,23 @@ pub fn certificate_id(der: &[u8]) -> String {
     digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A stable UUID-shaped ID derived from `seed` (thing and group IDs).
+pub fn stable_id(seed: &str) -> String {
+    let d = ring::digest::digest(&ring::digest::SHA256, seed.as_bytes());
+    let h: String = d.as_ref()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
 fn cert_not_found(id: &str) -> ServiceError {
     ServiceError::not_found(format!("Certificate {id} does not exist"))
 }

@@ -198,6 +198,7 @@ mod tests {
             step_deadline_ms: deadline,
             in_progress_deadline_ms: None,
             force_canceled: false,
+            retries: [0, 0],
         }
     }
 

@@ -11,10 +11,14 @@ pub mod control;
 pub mod device;
 pub mod error;
 pub mod events;
+pub mod groups;
 pub mod identity;
 pub mod index;
+pub mod jobconfig;
+pub mod jobs;
 pub mod model;
 pub mod persist;
+pub mod rollout;
 pub mod things;
 pub mod timers;
 pub mod validate;
@@ -120,6 +124,10 @@ impl JobsService {
             state.things.insert(t.thing_name.clone(), t);
         }
         for j in snapshot.jobs {
+            if let Some(t) = j.rollout.as_ref().and_then(|r| r.next_tick_ms) {
+                let key = index::TimerKey::Rollout(j.job_id.clone());
+                state.idx.timers.insert((t, key));
+            }
             state.jobs.insert(j.job_id.clone(), j);
         }
         for r in snapshot.records {

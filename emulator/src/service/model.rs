@@ -141,6 +141,55 @@ pub struct Job {
     pub last_updated_at: i64,
     pub completed_at: Option<i64>,
     pub cancel: Option<CancelInfo>,
+    /// SNAPSHOT (targets fixed at creation) or CONTINUOUS (things joining a target group
+    /// later get the job too).
+    #[serde(default)]
+    pub target_selection: TargetSelection,
+    /// Names of the thing groups among the targets.
+    #[serde(default)]
+    pub group_targets: Vec<String>,
+    /// Rollout, abort, retry and presigned-URL configurations as sent.
+    #[serde(default)]
+    pub config: super::jobconfig::JobConfig,
+    /// Things not yet released by a rollout rate, if the job has one.
+    #[serde(default)]
+    pub rollout: Option<RolloutState>,
+}
+
+/// How a job picks its things.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TargetSelection {
+    #[default]
+    Snapshot,
+    Continuous,
+}
+
+impl TargetSelection {
+    /// The AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetSelection::Snapshot => "SNAPSHOT",
+            TargetSelection::Continuous => "CONTINUOUS",
+        }
+    }
+}
+
+/// Progress of a rate-limited rollout.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RolloutState {
+    /// Things still to be notified, in target order.
+    pub pending: std::collections::VecDeque<String>,
+    /// Things notified per (scaled) minute now.
+    pub rate: f64,
+    /// Things notified so far.
+    pub released: u64,
+    /// Exponential rollouts: the notified / succeeded counts that raise the rate next.
+    pub next_notified: Option<u64>,
+    pub next_succeeded: Option<u64>,
+    /// When the next batch is due (ms on the service clock).
+    pub next_tick_ms: Option<u64>,
 }
 
 /// One job's execution on one thing.
@@ -166,6 +215,9 @@ pub struct Execution {
     /// Cancelled while IN_PROGRESS by a forced CancelJob or CancelJobExecution.
     #[serde(default)]
     pub force_canceled: bool,
+    /// Retries so far after FAILED and after TIMED_OUT (jobExecutionsRetryConfig).
+    #[serde(default)]
+    pub retries: [u64; 2],
 }
 
 impl Execution {

@@ -6,7 +6,7 @@
 
 use super::events::{notify_next_payload, notify_payload, Event, EventKind};
 use super::index::TimerKey;
-use super::model::{Execution, ExecutionStatus, Job, JobStatus, Thing};
+use super::model::{Execution, ExecutionStatus, Job, Thing};
 use super::persist::StoreError;
 use super::{JobsService, State};
 use parking_lot::MutexGuard;
@@ -109,7 +109,7 @@ impl Tx<'_> {
         log_store(self.svc.store.put_execution(&e));
         let job_id = e.job_id.clone();
         self.st.index_exec(e);
-        self.update_completion(&job_id);
+        self.after_change(&job_id);
     }
 
     /// Removes (and un-persists) an execution.
@@ -117,6 +117,15 @@ impl Tx<'_> {
         self.touch(thing);
         log_store(self.svc.store.delete_execution(job_id, thing));
         self.st.unindex_exec(thing, job_id);
+    }
+
+    /// A copy of a job, or ResourceNotFound.
+    pub(crate) fn job(&self, job_id: &str) -> super::ServiceResult<Job> {
+        self.st
+            .jobs
+            .get(job_id)
+            .cloned()
+            .ok_or_else(|| super::control::job_not_found(job_id))
     }
 
     /// Stores (and persists) a job.
@@ -164,23 +173,6 @@ impl Tx<'_> {
         self.st.things.remove(thing_name);
     }
 
-    /// Marks an IN_PROGRESS job COMPLETED once all its executions are terminal.
-    fn update_completion(&mut self, job_id: &str) {
-        let Some(job) = self.st.jobs.get(job_id) else {
-            return;
-        };
-        if job.status != JobStatus::InProgress {
-            return;
-        }
-        if self.st.counts_of_job(job_id).pending() == 0 {
-            let mut job = job.clone();
-            job.status = JobStatus::Completed;
-            job.completed_at = Some(self.now_secs());
-            job.last_updated_at = self.now_secs();
-            self.put_job(job);
-        }
-    }
-
     /// Moves every execution whose timer has fired to TIMED_OUT.
     fn expire_due(&mut self) {
         let now = self.now_ms;
@@ -192,7 +184,13 @@ impl Tx<'_> {
                         due.push(e.clone());
                     }
                 }
-                TimerKey::Rollout(_) => {}
+                TimerKey::Rollout(job) => {
+                    if let Some(state) = self.st.jobs.get_mut(&job).and_then(|j| j.rollout.as_mut())
+                    {
+                        state.next_tick_ms = None;
+                    }
+                    self.rollout_step(&job);
+                }
             }
         }
         for mut e in due {
@@ -201,7 +199,7 @@ impl Tx<'_> {
             e.step_deadline_ms = None;
             e.in_progress_deadline_ms = None;
             e.last_updated_at = self.now_secs();
-            self.put_exec(e);
+            self.put_with_retry(e);
         }
     }
 

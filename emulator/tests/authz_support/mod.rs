@@ -18,6 +18,7 @@ pub fn start(authz: AuthzMode) -> Emulator {
         mqtt: any,
         mqtts: Some(any),
         http: Some(any),
+        data_http: Some(any),
         authz,
         minute_ms: 200,
         ..Options::default()
