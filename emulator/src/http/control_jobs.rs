@@ -52,10 +52,18 @@ fn create_request(job_id: String, body: &Body) -> Result<CreateJobRequest, ApiEr
     let targets = body
         .strings("targets")?
         .ok_or_else(|| ApiError::invalid("targets is required"))?;
-    if body.value("documentSource").is_some() {
-        return Err(ApiError::invalid(
-            "documentSource is not supported by the emulator; send the document itself",
-        ));
+    for unsupported in [
+        "documentSource",
+        "jobTemplateArn",
+        "schedulingConfig",
+        "namespaceId",
+        "destinationPackageVersions",
+    ] {
+        if body.value(unsupported).is_some() {
+            return Err(ApiError::invalid(format!(
+                "{unsupported} is not supported by the emulator; send the document itself"
+            )));
+        }
     }
     let text = body
         .string("document")?
