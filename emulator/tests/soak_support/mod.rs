@@ -54,6 +54,16 @@ impl Requester {
         })
     }
 
+    /// Subscribes at QoS 1 (waiting for the SUBACK).
+    pub fn subscribe(&self, filter: &str) {
+        let _ = self.client.subscribe(filter, 1);
+    }
+
+    /// Waits at most `wait` for any message; true when one came.
+    pub fn wait_message(&self, wait: Duration) -> bool {
+        matches!(self.rx.recv_timeout(wait), Ok(Some(_)))
+    }
+
     /// Sends `body` to `$aws/things/{thing}/jobs/{suffix}`; returns (accepted, reply, µs).
     pub fn call(
         &self,
