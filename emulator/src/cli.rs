@@ -117,7 +117,7 @@ struct ServeArgs {
     #[arg(long, env = "JOBS_EMULATOR_MQTT", default_value = "127.0.0.1:1883")]
     mqtt: SocketAddr,
     /// Embedded broker, MQTT over mutual TLS with certificates from CreateKeysAndCertificate.
-    #[arg(long, env = "JOBS_EMULATOR_MQTTS")]
+    #[arg(long, env = "JOBS_EMULATOR_MQTTS", conflicts_with = "broker")]
     mqtts: Option<SocketAddr>,
     /// HTTP control plane (the `iot` API).
     #[arg(long, env = "JOBS_EMULATOR_HTTP")]
@@ -148,8 +148,10 @@ struct ServeArgs {
     #[arg(long, env = "JOBS_EMULATOR_SEED")]
     seed: Option<PathBuf>,
     /// Authorization on the embedded broker: `open` (any client, any topic) or `thing`
-    /// (each client only its own thing's Jobs topics, as the usual AWS IoT policy).
-    #[arg(long, env = "JOBS_EMULATOR_AUTHZ", value_enum, default_value_t = AuthzMode::Open)]
+    /// (each client only its own thing's Jobs topics, as the usual AWS IoT policy). Not with
+    /// --broker: an external broker enforces its own rules.
+    #[arg(long, env = "JOBS_EMULATOR_AUTHZ", value_enum, default_value_t = AuthzMode::Open,
+          conflicts_with = "broker")]
     authz: AuthzMode,
     /// Unknown things: `implicit` (CreateJob registers them, devices of unknown things get
     /// empty answers) or `strict` (ResourceNotFound, as the service).
@@ -271,6 +273,8 @@ mod tests {
             "serve --authz everyone",
             "serve --mqtt nowhere",
             "serve --http-max-body 0",
+            "serve --broker mqtt://h:1 --authz thing",
+            "serve --broker mqtt://h:1 --mqtts 127.0.0.1:0",
         ] {
             let err = serve(bad).unwrap_err();
             assert!(!err.to_string().is_empty(), "{bad}");

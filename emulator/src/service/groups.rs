@@ -5,7 +5,7 @@
 //! and a thing that leaves every target group has its pending execution REMOVED.
 
 use super::error::{ErrorCode, ServiceError, ServiceResult};
-use super::identity::{group_record, ThingGroup, GROUP};
+use super::identity::{group_record, member_key, member_record, ThingGroup, GROUP};
 use super::model::{ExecutionStatus, JobStatus, TargetSelection};
 use super::tx::Tx;
 use super::{validate, JobsService};
@@ -124,7 +124,11 @@ impl JobsService {
     /// DeleteThingGroup (deleting a group that does not exist succeeds, as on the service).
     pub fn delete_thing_group(&self, name: &str) -> ServiceResult<()> {
         let mut tx = self.begin();
-        if tx.st.registry.groups.remove(name).is_some() {
+        if let Some(g) = tx.st.registry.groups.remove(name) {
+            for thing in &g.things {
+                let (kind, key) = member_key(name, thing);
+                tx.delete_record(kind, &key);
+            }
             tx.delete_record(GROUP, name);
         }
         Ok(())
@@ -157,8 +161,12 @@ impl JobsService {
         if !changed {
             return Ok(());
         }
-        let record = group_record(g);
-        tx.put_record(record);
+        if add {
+            tx.put_record(member_record(group, thing));
+        } else {
+            let (kind, key) = member_key(group, thing);
+            tx.delete_record(kind, &key);
+        }
         if add {
             tx.join_continuous_jobs(group, thing);
         } else {

@@ -60,6 +60,8 @@ pub struct ThingGroup {
     pub created_at: i64,
     #[serde(default)]
     pub description: Option<String>,
+    /// Members; each is stored as its own record, so a membership change writes one row.
+    #[serde(skip)]
     pub things: BTreeSet<String>,
 }
 
@@ -75,6 +77,7 @@ pub struct Registry {
 const CERT: &str = "certificate";
 const ATTACHMENT: &str = "attachment";
 pub(crate) const GROUP: &str = "thing-group";
+const MEMBER: &str = "thing-group-member";
 
 impl Registry {
     /// Takes one stored record back.
@@ -92,7 +95,25 @@ impl Registry {
             }
             GROUP => {
                 if let Ok(g) = serde_json::from_value::<ThingGroup>(r.body) {
-                    self.groups.insert(g.name.clone(), g);
+                    let members = self
+                        .groups
+                        .remove(&g.name)
+                        .map(|old| old.things)
+                        .unwrap_or_default();
+                    self.groups.insert(
+                        g.name.clone(),
+                        ThingGroup {
+                            things: members,
+                            ..g
+                        },
+                    );
+                }
+            }
+            MEMBER => {
+                if let Some((group, thing)) = r.key.split_once('\n') {
+                    if let Some(g) = self.groups.get_mut(group) {
+                        g.things.insert(thing.to_string());
+                    }
                 }
             }
             other => tracing::warn!(kind = other, "unknown stored record ignored"),
@@ -108,6 +129,9 @@ impl Registry {
                 .map(|(t, c)| attachment_record(t, c)),
         );
         out.extend(self.groups.values().map(group_record));
+        for g in self.groups.values() {
+            out.extend(g.things.iter().map(|t| member_record(&g.name, t)));
+        }
         out
     }
 
@@ -135,6 +159,20 @@ fn attachment_record(thing: &str, cert: &str) -> Record {
         key: format!("{thing}\n{cert}"),
         body: Value::Null,
     }
+}
+
+/// The record of one group membership.
+pub(crate) fn member_record(group: &str, thing: &str) -> Record {
+    Record {
+        kind: MEMBER.into(),
+        key: format!("{group}\n{thing}"),
+        body: Value::Null,
+    }
+}
+
+/// The key of a membership record.
+pub(crate) fn member_key(group: &str, thing: &str) -> (&'static str, String) {
+    (MEMBER, format!("{group}\n{thing}"))
 }
 
 pub(crate) fn group_record(g: &ThingGroup) -> Record {

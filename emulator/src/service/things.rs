@@ -5,7 +5,7 @@
 //! thing moves its pending executions to REMOVED and takes it out of its groups.
 
 use super::error::{ErrorCode, ServiceError, ServiceResult};
-use super::identity::group_record;
+use super::identity::member_key;
 use super::model::{Execution, ExecutionStatus, Thing};
 use super::tx::executions_of;
 use super::validate;
@@ -117,15 +117,16 @@ impl JobsService {
             tx.finish_by_service(&mut e, ExecutionStatus::Removed);
             tx.put_exec(e);
         }
-        let groups: Vec<_> = tx
+        let groups: Vec<String> = tx
             .st
             .registry
             .groups
             .values_mut()
-            .filter_map(|g| g.things.remove(name).then(|| group_record(g)))
+            .filter_map(|g| g.things.remove(name).then(|| g.name.clone()))
             .collect();
-        for r in groups {
-            tx.put_record(r);
+        for g in groups {
+            let (kind, key) = member_key(&g, name);
+            tx.delete_record(kind, &key);
         }
         tx.remove_thing(name);
         Ok(())
