@@ -22,6 +22,7 @@ import time
 
 import boto3
 import botocore.config
+import boto3_registry
 import paho.mqtt.client as mqtt
 
 REGION = "us-east-1"
@@ -357,6 +358,7 @@ def main():
         finally:
             notes.close()
         cli_sequence(args)
+        boto3_registry.registry_and_jobs(iot, raises, step)
         leave_job_for_restart(iot)
     else:
         after_restart(iot, data)
