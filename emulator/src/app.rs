@@ -3,7 +3,7 @@
 //! runtime. [`Emulator::start`] is what `main` calls and what in-process tests use;
 //! [`Emulator::addresses`] lists the `name address` lines printed at start.
 
-use crate::cli::Options;
+use crate::cli::{HttpLimits, Options};
 use crate::identity::ca::EmulatorCa;
 use crate::mqtt::{embedded, external};
 use crate::service::timers::TimerHandle;
@@ -77,24 +77,53 @@ impl Drop for CaFile {
 /// Raises the soft limit on open files to the hard limit: every MQTT client and HTTP
 /// connection holds a descriptor, and the usual soft limit (1,024) is what a thousand slow
 /// clients exhaust.
-fn raise_fd_limit() {
+/// Returns the soft limit in force afterwards.
+fn raise_fd_limit() -> u64 {
     let mut lim = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
     };
     // SAFETY: getrlimit/setrlimit only read and write the struct passed.
     unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
-            lim.rlim_cur = lim.rlim_max;
-            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return u64::MAX;
         }
+        if lim.rlim_cur < lim.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: lim.rlim_max,
+                rlim_max: lim.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                lim = raised;
+            }
+        }
+    }
+    lim.rlim_cur
+}
+
+/// The HTTP connection cap, lowered so that the two planes together use at most half of the
+/// file descriptors the process may open (the rest are for MQTT clients and the store).
+fn connection_cap(limits: HttpLimits, fd_limit: u64) -> HttpLimits {
+    let fair = (fd_limit / 4).max(16) as usize;
+    if limits.max_connections <= fair {
+        return limits;
+    }
+    tracing::warn!(
+        requested = limits.max_connections,
+        used = fair,
+        fd_limit,
+        "--http-max-connections lowered to fit the open-file limit"
+    );
+    HttpLimits {
+        max_connections: fair,
+        ..limits
     }
 }
 
 impl Emulator {
     /// Starts everything `opts` asks for.
     pub fn start(opts: &Options) -> anyhow::Result<Emulator> {
-        raise_fd_limit();
+        let http_limits = connection_cap(opts.http_limits, raise_fd_limit());
         let config = ServiceConfig {
             minute_ms: opts.minute_ms,
             store: open_store(opts)?,
@@ -142,7 +171,7 @@ impl Emulator {
                 plane,
                 a,
                 svc,
-                opts.http_limits,
+                http_limits,
             ))?))
         };
         let http_addr = serve(crate::http::Plane::Control, opts.http)?;

@@ -75,6 +75,41 @@ fn silent_connections_do_not_keep_others_waiting() {
 }
 
 #[test]
+fn past_the_connection_cap_a_client_waits_for_a_slot() {
+    let (_rt, addr) = control_plane(HttpLimits {
+        max_connections: 1,
+        ..limits(300)
+    });
+    // The only slot is taken by a client that never sends its headers.
+    let taken = Instant::now();
+    let mut silent = TcpStream::connect(addr).unwrap();
+    silent.write_all(b"GET /jobs HTTP/1.1\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    let waiting = std::thread::spawn(move || {
+        let reply = send(addr, "GET", "/jobs", None);
+        (reply.status, Instant::now())
+    });
+    silent
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut buf = [0u8; 256];
+    while let Ok(n) = silent.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+    }
+    let (status, served) = waiting.join().unwrap();
+    assert_eq!(status, 200);
+    // Served only once the 300 ms header timeout freed the slot (a lower bound: a loaded
+    // machine can only make it later).
+    assert!(
+        served.duration_since(taken) >= Duration::from_millis(300),
+        "served past the cap after {:?}",
+        served.duration_since(taken)
+    );
+}
+
+#[test]
 fn an_oversized_body_is_an_invalid_request() {
     let (_rt, addr) = control_plane(limits(10_000));
     let body = format!(
