@@ -3,11 +3,13 @@
 //! runtime. [`Emulator::start`] is what `main` calls and what in-process tests use;
 //! [`Emulator::addresses`] lists the `name address` lines printed at start.
 
-use crate::cli::Options;
+use crate::cli::{HttpLimits, Options};
+use crate::identity::ca::EmulatorCa;
 use crate::mqtt::{embedded, external};
 use crate::service::timers::TimerHandle;
-use crate::service::{JobsService, MemoryStore, ServiceConfig, Store};
+use crate::service::{JobsService, NoStore, ServiceConfig, Store};
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A running emulator. Dropping it stops everything.
@@ -15,6 +17,10 @@ pub struct Emulator {
     pub service: Arc<JobsService>,
     /// Where the embedded broker listens (`None` with an external broker).
     pub mqtt_addr: Option<SocketAddr>,
+    /// Where the mutual-TLS listener listens, if it runs.
+    pub mqtts_addr: Option<SocketAddr>,
+    /// The CA certificate file devices trust on the mutual-TLS listener.
+    pub ca_file: Option<CaFile>,
     /// Where the HTTP control plane listens, if it runs.
     pub http_addr: Option<SocketAddr>,
     /// Where the HTTP data plane listens, if it runs.
@@ -27,16 +33,101 @@ pub struct Emulator {
 fn open_store(opts: &Options) -> anyhow::Result<Box<dyn Store>> {
     match &opts.data {
         Some(dir) => Ok(Box::new(crate::store::SqliteStore::open_dir(dir)?)),
-        None => Ok(Box::new(MemoryStore::new())),
+        None => Ok(Box::new(NoStore)),
+    }
+}
+
+/// The CA certificate as a file: the data directory's, or a temporary copy removed when the
+/// emulator stops.
+pub enum CaFile {
+    Kept(PathBuf),
+    Temporary(PathBuf),
+}
+
+impl CaFile {
+    fn temporary(pem: &str) -> anyhow::Result<CaFile> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "jobs-emulator-ca-{}-{}.pem",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(name);
+        std::fs::write(&path, pem)?;
+        Ok(CaFile::Temporary(path))
+    }
+
+    /// Where the PEM is.
+    pub fn path(&self) -> &Path {
+        match self {
+            CaFile::Kept(p) | CaFile::Temporary(p) => p,
+        }
+    }
+}
+
+impl Drop for CaFile {
+    fn drop(&mut self) {
+        if let CaFile::Temporary(p) = self {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Raises the soft limit on open files to the hard limit: every MQTT client and HTTP
+/// connection holds a descriptor, and the usual soft limit (1,024) is what a thousand slow
+/// clients exhaust.
+/// Returns the soft limit in force afterwards.
+fn raise_fd_limit() -> u64 {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return u64::MAX;
+        }
+        if lim.rlim_cur < lim.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: lim.rlim_max,
+                rlim_max: lim.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                lim = raised;
+            }
+        }
+    }
+    lim.rlim_cur
+}
+
+/// The HTTP connection cap, lowered so that the two planes together use at most half of the
+/// file descriptors the process may open (the rest are for MQTT clients and the store).
+fn connection_cap(limits: HttpLimits, fd_limit: u64) -> HttpLimits {
+    let fair = (fd_limit / 4).max(16) as usize;
+    if limits.max_connections <= fair {
+        return limits;
+    }
+    tracing::warn!(
+        requested = limits.max_connections,
+        used = fair,
+        fd_limit,
+        "--http-max-connections lowered to fit the open-file limit"
+    );
+    HttpLimits {
+        max_connections: fair,
+        ..limits
     }
 }
 
 impl Emulator {
     /// Starts everything `opts` asks for.
     pub fn start(opts: &Options) -> anyhow::Result<Emulator> {
+        let http_limits = connection_cap(opts.http_limits, raise_fd_limit());
         let config = ServiceConfig {
             minute_ms: opts.minute_ms,
             store: open_store(opts)?,
+            registry: opts.registry,
             ..Default::default()
         };
         let service = JobsService::with_config(config)?;
@@ -49,24 +140,47 @@ impl Emulator {
             .enable_all()
             .thread_name("jobs-emulator")
             .build()?;
-        let (mqtt_addr, external) = match &opts.broker {
-            Some(b) => (None, Some(external::start(service.clone(), b)?)),
-            None => (
-                Some(runtime.block_on(embedded::start(service.clone(), opts.mqtt))?),
-                None,
-            ),
+        let ca = Arc::new(match &opts.data {
+            Some(dir) => EmulatorCa::open_or_create(dir)?,
+            None => EmulatorCa::ephemeral()?,
+        });
+        service.set_ca(ca.clone());
+        let (mut mqtt_addr, mut mqtts_addr, mut external) = (None, None, None);
+        match &opts.broker {
+            Some(b) => external = Some(external::start(service.clone(), b)?),
+            None => {
+                let cfg = embedded::BrokerConfig {
+                    mqtt: opts.mqtt,
+                    mqtts: opts.mqtts.map(|a| (a, &*ca)),
+                    authz: opts.authz,
+                };
+                let addrs = runtime.block_on(embedded::start(service.clone(), &cfg))?;
+                mqtt_addr = Some(addrs.mqtt);
+                mqtts_addr = addrs.mqtts;
+            }
+        }
+        let ca_file = match (&opts.data, mqtts_addr) {
+            (_, None) => None,
+            (Some(dir), Some(_)) => Some(CaFile::Kept(EmulatorCa::dir_of(dir).join("ca-cert.pem"))),
+            (None, Some(_)) => Some(CaFile::temporary(ca.certificate_pem())?),
         };
-        let http_addr = match opts.http {
-            Some(a) => Some(runtime.block_on(crate::http::serve_control(a, service.clone()))?),
-            None => None,
+        let serve = |plane, addr: Option<SocketAddr>| -> anyhow::Result<Option<SocketAddr>> {
+            let Some(a) = addr else { return Ok(None) };
+            let svc = service.clone();
+            Ok(Some(runtime.block_on(crate::http::serve_plane(
+                plane,
+                a,
+                svc,
+                http_limits,
+            ))?))
         };
-        let data_http_addr = match opts.data_http {
-            Some(a) => Some(runtime.block_on(crate::http::serve_data(a, service.clone()))?),
-            None => None,
-        };
+        let http_addr = serve(crate::http::Plane::Control, opts.http)?;
+        let data_http_addr = serve(crate::http::Plane::Data, opts.data_http)?;
         Ok(Emulator {
             service,
             mqtt_addr,
+            mqtts_addr,
+            ca_file,
             http_addr,
             data_http_addr,
             external,
@@ -80,6 +194,12 @@ impl Emulator {
         let mut lines = Vec::new();
         if let Some(a) = self.mqtt_addr {
             lines.push(format!("mqtt {a}"));
+        }
+        if let Some(a) = self.mqtts_addr {
+            lines.push(format!("mqtts {a}"));
+        }
+        if let Some(f) = &self.ca_file {
+            lines.push(format!("ca {}", f.path().display()));
         }
         if let Some(b) = &opts.broker {
             lines.push(format!("broker {}", b.url));

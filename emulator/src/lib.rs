@@ -5,6 +5,7 @@
 pub mod app;
 pub mod cli;
 pub mod http;
+pub mod identity;
 pub mod mqtt;
 pub mod seed;
 pub mod service;

@@ -1,4 +1,4 @@
-//! `jobs-emulator serve ...`: a local AWS IoT Jobs service.
+//! `jobs-emulator serve ...`: a local AWS IoT Jobs service (`jobs-emulator ca` prints its CA).
 //!
 //! Options are parsed in `cli`, everything is started by `app::Emulator::start` (service,
 //! store, timers, MQTT side, HTTP planes); this file prints one `name address` line per
@@ -14,13 +14,19 @@ fn main() {
         )
         .with_writer(std::io::stderr)
         .init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let opts = match cli::parse(&args) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
+    let opts = match cli::parse(std::env::args_os().skip(1)) {
+        Ok(cli::Command::Serve(opts)) => opts,
+        Ok(cli::Command::Ca { data }) => {
+            match jobs_emulator::identity::ca::EmulatorCa::open_or_create(&data) {
+                Ok(ca) => print!("{}", ca.certificate_pem()),
+                Err(e) => {
+                    eprintln!("jobs-emulator: {e:#}");
+                    std::process::exit(1);
+                }
+            }
+            return;
         }
+        Err(e) => e.exit(),
     };
     let emulator = match Emulator::start(&opts) {
         Ok(e) => e,

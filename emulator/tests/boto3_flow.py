@@ -22,6 +22,7 @@ import time
 
 import boto3
 import botocore.config
+import boto3_registry
 import paho.mqtt.client as mqtt
 
 REGION = "us-east-1"
@@ -158,16 +159,18 @@ def job_life_cycle(iot, data, notes):
     assert described["status"] == "IN_PROGRESS" and "approximateSecondsBeforeTimedOut" in described
     step("iot-jobs-data describe_job_execution")
 
+    # The iot-jobs-data model declares no VersionConflictException: a stale version is the
+    # modelled InvalidStateTransitionException, with the current executionState.
     stale = raises(
-        data.exceptions.ClientError,
+        data.exceptions.InvalidStateTransitionException,
         data.update_job_execution,
         thingName=THING,
         jobId="boto-1",
         status="SUCCEEDED",
         expectedVersion=1,
     )
-    assert stale.response["Error"]["Code"] == "VersionConflictException", stale.response
-    step("iot-jobs-data update_job_execution with a stale version is a conflict")
+    assert stale.response["Error"]["Message"].startswith("VersionMismatch"), stale.response
+    step("iot-jobs-data update_job_execution with a stale version is InvalidStateTransition")
 
     updated = data.update_job_execution(
         thingName=THING,
@@ -355,6 +358,7 @@ def main():
         finally:
             notes.close()
         cli_sequence(args)
+        boto3_registry.registry_and_jobs(iot, raises, step)
         leave_job_for_restart(iot)
     else:
         after_restart(iot, data)

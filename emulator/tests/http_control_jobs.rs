@@ -55,8 +55,10 @@ fn create_job_rejects_bad_input() {
         json!({ "targets": target, "documentSource": "https://s3/x" }),
         json!({ "targets": [], "document": "{}" }),
         json!({ "targets": "t1", "document": "{}" }),
-        json!({ "targets": ["arn:aws:iot:us-east-1:123456789012:thinggroup/g"], "document": "{}" }),
-        json!({ "targets": target, "document": "{}", "targetSelection": "CONTINUOUS" }),
+        json!({ "targets": target, "document": "{}", "targetSelection": "SOMETIMES" }),
+        json!({ "targets": target, "document": "{}", "jobExecutionsRolloutConfig": { "maximumPerMinute": 0 } }),
+        json!({ "targets": target, "document": "{}", "abortConfig": { "criteriaList": [] } }),
+        json!({ "targets": target, "document": "{}", "jobExecutionsRetryConfig": { "criteriaList": [{ "failureType": "FAILED", "numberOfRetries": 11 }] } }),
         json!({ "targets": target, "document": "{}", "timeoutConfig": { "inProgressTimeoutInMinutes": 0 } }),
         json!({ "targets": target, "document": "{}", "timeoutConfig": { "inProgressTimeoutInMinutes": "5" } }),
         json!({ "targets": target, "document": format!("{{\"x\":\"{}\"}}", "a".repeat(33_000)) }),
@@ -71,6 +73,30 @@ fn create_job_rejects_bad_input() {
         Some(json!({ "targets": target, "document": "{}" })),
     );
     assert_error(&reply, 400, "InvalidRequestException");
+    assert_error(
+        &planes.control("GET", "/jobs/bad", None),
+        404,
+        "ResourceNotFoundException",
+    );
+    let unknown_group = json!({ "targets": ["arn:aws:iot:us-east-1:123456789012:thinggroup/nope"], "document": "{}" });
+    assert_error(
+        &planes.control("PUT", "/jobs/bad", Some(unknown_group)),
+        404,
+        "ResourceNotFoundException",
+    );
+    // The iot API's limit: 100 targets per job (a thing group counts as one).
+    let many: Vec<String> = (0..101)
+        .map(|i| format!("arn:aws:iot:us-east-1:123456789012:thing/t{i}"))
+        .collect();
+    assert_error(
+        &planes.control(
+            "PUT",
+            "/jobs/bad",
+            Some(json!({ "targets": many, "document": "{}" })),
+        ),
+        410,
+        "LimitExceededException",
+    );
     assert_error(
         &planes.control("GET", "/jobs/bad", None),
         404,

@@ -183,7 +183,7 @@ fn update_errors_have_model_types() {
         (
             json!({ "status": "IN_PROGRESS", "expectedVersion": 9 }),
             409,
-            "VersionConflictException",
+            "InvalidStateTransitionException",
         ),
         (
             json!({ "status": "IN_PROGRESS", "executionNumber": 9 }),

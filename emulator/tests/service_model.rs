@@ -39,6 +39,9 @@ fn step_timer_fires_exactly_at_its_deadline() {
         ..Default::default()
     };
     svc.start_next_execution("t", &req).unwrap().unwrap();
+    // QUEUED -> IN_PROGRESS publishes notify (the notifications page's ListNotification).
+    let started: Vec<EventKind> = events.try_iter().map(|e| e.kind).collect();
+    assert_eq!(started, vec![EventKind::Notify]);
     assert_eq!(
         svc.next_deadline_ms(),
         Some(jobs_emulator::service::Clock::now_ms(&clock) + 2 * MINUTE)
@@ -140,13 +143,14 @@ fn control_operation_errors() {
         ),
         ErrorCode::InvalidRequest
     );
+    // A group target must name an existing group.
     let group = "arn:aws:iot:us-east-1:123456789012:thinggroup/g";
     assert_eq!(
         code(
             svc.create_job(&CreateJobRequest::new("k", &[group], json!({})))
                 .map(drop)
         ),
-        ErrorCode::InvalidRequest
+        ErrorCode::ResourceNotFound
     );
     assert_eq!(
         code(

@@ -139,3 +139,42 @@ fn a_second_emulator_on_the_same_directory_is_refused() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_registry_survives_a_restart() {
+    let dir = temp_dir("registry");
+    let (cert_id, arn);
+    {
+        let service = service_on(&dir);
+        service.create_thing("reg-a", Default::default()).unwrap();
+        service.create_thing("reg-b", Default::default()).unwrap();
+        service
+            .create_thing_group("reg-g", Some("kept".into()))
+            .unwrap();
+        service.add_thing_to_group("reg-g", "reg-a").unwrap();
+        service.add_thing_to_group("reg-g", "reg-b").unwrap();
+        service.remove_thing_from_group("reg-g", "reg-b").unwrap();
+        let issued = service.ca().unwrap().issue_device().unwrap();
+        let cert = service.register_certificate(&issued.der, &issued.certificate_pem, true);
+        cert_id = cert.certificate_id.clone();
+        arn = cert.certificate_arn.clone();
+        service.attach_thing_principal("reg-a", &arn).unwrap();
+        let mut req = CreateJobRequest::new("rolled", &["reg-a", "reg-b"], json!({}));
+        req.config.job_executions_rollout_config = Some(json!({ "maximumPerMinute": 1 }));
+        service.create_job(&req).unwrap();
+    }
+    let service = service_on(&dir);
+    let g = service.describe_thing_group("reg-g").unwrap();
+    assert_eq!(g.description.as_deref(), Some("kept"));
+    assert_eq!(
+        service.list_things_in_group("reg-g").unwrap(),
+        vec!["reg-a"]
+    );
+    assert_eq!(service.list_thing_principals("reg-a").unwrap(), vec![arn]);
+    assert!(service.connection_allowed(&cert_id, "reg-a").is_ok());
+    // The rollout's timer came back with the job: one thing is still to be released.
+    let job = service.describe_job("rolled").unwrap();
+    assert_eq!(job.rollout.unwrap().pending.len(), 1);
+    assert!(service.next_deadline_ms().is_some(), "rollout timer lost");
+    let _ = std::fs::remove_dir_all(&dir);
+}

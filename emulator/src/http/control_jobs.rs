@@ -1,22 +1,26 @@
 //! Control-plane operations on jobs: CreateJob (`PUT /jobs/{jobId}`),
 //! DescribeJob (`GET /jobs/{jobId}`), GetJobDocument
 //! (`GET /jobs/{jobId}/job-document`), ListJobs (`GET /jobs`), CancelJob
-//! (`PUT /jobs/{jobId}/cancel`) and DeleteJob (`DELETE /jobs/{jobId}`), with
-//! the paths, parameters and members of the `iot` service model. Features the
-//! emulator does not have (S3 document sources, continuous jobs, thing groups)
-//! are refused with InvalidRequest on create and match nothing on list.
+//! (`PUT /jobs/{jobId}/cancel`), DeleteJob (`DELETE /jobs/{jobId}`) and UpdateJob
+//! (`PATCH /jobs/{jobId}`), with the paths, parameters and members of the `iot`
+//! service model. S3 document sources are refused with InvalidRequest; more than
+//! 100 targets is a LimitExceededException (target a thing group instead).
 
 use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::control_shapes;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorKind};
 use super::request::{
     check_job_id, page_answer, page_bounds, path, Body, Params, RawBody, RawPath, RawQuery, Svc,
 };
 use crate::service::control::CreateJobRequest;
+use crate::service::identity::stable_id;
+use crate::service::jobconfig::JobConfig;
+use crate::service::jobs::MAX_TARGETS;
 use crate::service::model::CancelInfo;
+use crate::service::model::TargetSelection;
 use crate::service::{ErrorCode, Job, JobStatus};
 
 type JobPath = RawPath<String>;
@@ -48,24 +52,57 @@ fn create_request(job_id: String, body: &Body) -> Result<CreateJobRequest, ApiEr
     let targets = body
         .strings("targets")?
         .ok_or_else(|| ApiError::invalid("targets is required"))?;
-    if body.value("documentSource").is_some() {
-        return Err(ApiError::invalid(
-            "documentSource is not supported by the emulator; send the document itself",
-        ));
+    for unsupported in [
+        "documentSource",
+        "jobTemplateArn",
+        "schedulingConfig",
+        "namespaceId",
+        "destinationPackageVersions",
+    ] {
+        if body.value(unsupported).is_some() {
+            return Err(ApiError::invalid(format!(
+                "{unsupported} is not supported by the emulator; send the document itself"
+            )));
+        }
     }
     let text = body
         .string("document")?
         .ok_or_else(|| ApiError::invalid("document is required"))?;
     let document: Value = serde_json::from_str(&text)
         .map_err(|e| ApiError::invalid(format!("document is not valid JSON: {e}")))?;
-    match body.string("targetSelection")?.as_deref() {
-        None | Some("SNAPSHOT") => {}
+    if targets.len() > MAX_TARGETS {
+        return Err(ApiError::new(
+            ErrorKind::LimitExceeded,
+            format!(
+                "A job can have at most {MAX_TARGETS} targets ({} given); target a thing group",
+                targets.len()
+            ),
+        ));
+    }
+    let target_selection = match body.string("targetSelection")?.as_deref() {
+        None | Some("SNAPSHOT") => TargetSelection::Snapshot,
+        Some("CONTINUOUS") => TargetSelection::Continuous,
         Some(other) => {
             return Err(ApiError::invalid(format!(
-                "targetSelection {other} is not supported by the emulator"
+                "targetSelection must be SNAPSHOT or CONTINUOUS, not {other}"
             )))
         }
-    }
+    };
+    let (description, timeout, config) = updatable(body)?;
+    Ok(CreateJobRequest {
+        job_id,
+        targets,
+        document,
+        description,
+        in_progress_timeout_minutes: timeout,
+        target_selection,
+        config,
+    })
+}
+
+/// The members CreateJob and UpdateJob share: description, timeoutConfig and the
+/// rollout, abort, retry and presigned-URL configurations.
+fn updatable(body: &Body) -> Result<(Option<String>, Option<i64>, JobConfig), ApiError> {
     let description = body.string("description")?;
     if let Some(d) = &description {
         check_free_text("description", d, 2028)?;
@@ -74,13 +111,39 @@ fn create_request(job_id: String, body: &Body) -> Result<CreateJobRequest, ApiEr
         Some(config) => config.integer("inProgressTimeoutInMinutes")?,
         None => None,
     };
-    Ok(CreateJobRequest {
-        job_id,
-        targets,
-        document,
-        description,
-        in_progress_timeout_minutes: timeout,
-    })
+    let object = |key: &str| -> Result<Option<Value>, ApiError> {
+        match body.value(key) {
+            None => Ok(None),
+            Some(v @ Value::Object(_)) => Ok(Some(v.clone())),
+            Some(_) => Err(ApiError::invalid(format!("{key} must be an object"))),
+        }
+    };
+    let config = JobConfig {
+        presigned_url_config: object("presignedUrlConfig")?,
+        job_executions_rollout_config: object("jobExecutionsRolloutConfig")?,
+        abort_config: object("abortConfig")?,
+        job_executions_retry_config: object("jobExecutionsRetryConfig")?,
+    };
+    Ok((description, timeout, config))
+}
+
+/// The `jobId` path label, checked.
+fn job_label(raw: JobPath) -> Result<String, ApiError> {
+    let job_id = path(raw)?;
+    check_job_id(&job_id)?;
+    Ok(job_id)
+}
+
+/// UpdateJob (`PATCH /jobs/{jobId}`).
+pub async fn update_job(
+    State(service): Svc,
+    job_id: JobPath,
+    body: RawBody,
+) -> Result<Json<Value>, ApiError> {
+    let (description, timeout, config) = updatable(&Body::parse(body)?)?;
+    let job_id = job_label(job_id)?;
+    service.update_job(&job_id, description, timeout, config)?;
+    Ok(Json(json!({})))
 }
 
 /// CreateJob.
@@ -89,9 +152,7 @@ pub async fn create_job(
     job_id: JobPath,
     body: RawBody,
 ) -> Result<Json<Value>, ApiError> {
-    let job_id = path(job_id)?;
-    check_job_id(&job_id)?;
-    let request = create_request(job_id, &Body::parse(body)?)?;
+    let request = create_request(job_label(job_id)?, &Body::parse(body)?)?;
     match service.create_job(&request) {
         Ok(job) => Ok(job_reference(&job)),
         Err(e) if e.code == ErrorCode::ResourceAlreadyExists => {
@@ -107,12 +168,8 @@ pub async fn describe_job(State(service): Svc, job_id: JobPath) -> Result<Json<V
     let job_id = path(job_id)?;
     check_job_id(&job_id)?;
     let job = service.describe_job(&job_id)?;
-    let executions = service
-        .list_executions_for_job(&job_id, None)
-        .unwrap_or_default();
-    Ok(Json(
-        json!({ "job": control_shapes::job(&job, &executions) }),
-    ))
+    let counts = service.job_counts(&job_id);
+    Ok(Json(json!({ "job": control_shapes::job(&job, &counts) })))
 }
 
 /// GetJobDocument: the document as a JSON string.
@@ -136,14 +193,22 @@ pub async fn list_jobs(State(service): Svc, query: RawQuery) -> Result<Json<Valu
             JobStatus::parse(s).ok_or_else(|| ApiError::invalid(format!("unknown status {s}")))?,
         ),
     };
-    let matches_nothing = params.string("thingGroupName").is_some()
-        || params.string("thingGroupId").is_some()
-        || params.string("targetSelection") == Some("CONTINUOUS");
-    let jobs = if matches_nothing {
-        Vec::new()
-    } else {
-        service.list_jobs(status)
-    };
+    let selection = params.string("targetSelection");
+    let group = params.string("thingGroupName");
+    let group_id = params.string("thingGroupId");
+    let jobs: Vec<Job> = service
+        .list_jobs(status)
+        .into_iter()
+        .filter(|j| selection.is_none_or(|s| j.target_selection.as_str() == s))
+        .filter(|j| group.is_none_or(|g| j.group_targets.iter().any(|t| t == g)))
+        .filter(|j| {
+            group_id.is_none_or(|id| {
+                j.group_targets
+                    .iter()
+                    .any(|t| stable_id(&format!("group:{t}")) == id)
+            })
+        })
+        .collect();
     Ok(Json(page_answer(
         jobs,
         page,

@@ -2,10 +2,11 @@
 //! `JobSummary`, `JobExecution`, and the per-job and per-thing execution
 //! summaries. Member names follow botocore's model exactly; timestamps are
 //! epoch seconds, which botocore reads as its default REST-JSON timestamp
-//! format. Every job is a SNAPSHOT job and none is concurrent.
+//! format. No job is concurrent.
 
 use serde_json::{json, Map, Value};
 
+use crate::service::index::StatusCounts;
 use crate::service::views::seconds_before_timeout;
 use crate::service::{Execution, ExecutionStatus, Job, JobsService};
 
@@ -15,10 +16,11 @@ fn insert_opt<T: Into<Value>>(m: &mut Map<String, Value>, key: &str, value: Opti
     }
 }
 
-/// Counts of a job's executions by status, as `jobProcessDetails`.
-fn process_details(executions: &[Execution]) -> Value {
-    let count = |s: ExecutionStatus| executions.iter().filter(|e| e.status == s).count();
-    json!({
+/// Counts of a job's executions by status, as `jobProcessDetails`, with the targets still
+/// being rolled out as `processingTargets` (absent once the rollout is over).
+fn process_details(job: &Job, counts: &StatusCounts) -> Value {
+    let count = |s: ExecutionStatus| counts.get(s);
+    let mut details = json!({
         "numberOfCanceledThings": count(ExecutionStatus::Canceled),
         "numberOfSucceededThings": count(ExecutionStatus::Succeeded),
         "numberOfFailedThings": count(ExecutionStatus::Failed),
@@ -27,7 +29,11 @@ fn process_details(executions: &[Execution]) -> Value {
         "numberOfInProgressThings": count(ExecutionStatus::InProgress),
         "numberOfRemovedThings": count(ExecutionStatus::Removed),
         "numberOfTimedOutThings": count(ExecutionStatus::TimedOut),
-    })
+    });
+    if job.rollout.as_ref().is_some_and(|r| !r.pending.is_empty()) {
+        details["processingTargets"] = json!(job.targets);
+    }
+    details
 }
 
 /// The members a `Job` and a `JobSummary` share.
@@ -35,7 +41,10 @@ fn job_common(job: &Job) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("jobArn".into(), json!(job.job_arn));
     m.insert("jobId".into(), json!(job.job_id));
-    m.insert("targetSelection".into(), json!("SNAPSHOT"));
+    m.insert(
+        "targetSelection".into(),
+        json!(job.target_selection.as_str()),
+    );
     m.insert("status".into(), json!(job.status.as_str()));
     m.insert("createdAt".into(), json!(job.created_at));
     m.insert("lastUpdatedAt".into(), json!(job.last_updated_at));
@@ -44,8 +53,8 @@ fn job_common(job: &Job) -> Map<String, Value> {
     m
 }
 
-/// The `Job` of DescribeJob, with counts from the job's executions.
-pub fn job(job: &Job, executions: &[Execution]) -> Value {
+/// The `Job` of DescribeJob, with the counts of the job's executions.
+pub fn job(job: &Job, counts: &StatusCounts) -> Value {
     let mut m = job_common(job);
     m.insert("targets".into(), json!(job.targets));
     insert_opt(&mut m, "description", job.description.clone());
@@ -54,7 +63,19 @@ pub fn job(job: &Job, executions: &[Execution]) -> Value {
         insert_opt(&mut m, "reasonCode", cancel.reason_code.clone());
         insert_opt(&mut m, "comment", cancel.comment.clone());
     }
-    m.insert("jobProcessDetails".into(), process_details(executions));
+    m.insert("jobProcessDetails".into(), process_details(job, counts));
+    let c = &job.config;
+    for (key, value) in [
+        ("presignedUrlConfig", &c.presigned_url_config),
+        (
+            "jobExecutionsRolloutConfig",
+            &c.job_executions_rollout_config,
+        ),
+        ("abortConfig", &c.abort_config),
+        ("jobExecutionsRetryConfig", &c.job_executions_retry_config),
+    ] {
+        insert_opt(&mut m, key, value.clone());
+    }
     let timeout = job
         .in_progress_timeout_minutes
         .map(|t| json!({ "inProgressTimeoutInMinutes": t }))
@@ -78,6 +99,7 @@ pub fn execution(service: &JobsService, e: &Execution) -> Value {
         json!({ "detailsMap": e.status_details }),
     );
     m.insert("thingArn".into(), json!(service.thing_arn(&e.thing_name)));
+    m.insert("forceCanceled".into(), json!(e.force_canceled));
     m.insert("queuedAt".into(), json!(e.queued_at));
     insert_opt(&mut m, "startedAt", e.started_at);
     m.insert("lastUpdatedAt".into(), json!(e.last_updated_at));

@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
+use super::data_errors::{data_error, DataOp};
 use super::error::{unknown_operation, ApiError};
 use super::request::{
     check_job_id, check_thing_name, path, Body, Params, RawBody, RawPath, RawQuery, Svc,
@@ -61,7 +62,9 @@ pub async fn get_pending(
 ) -> Result<Json<Value>, ApiError> {
     let thing = path(thing)?;
     check_thing_name(&thing)?;
-    let pending = service.get_pending_executions(&thing)?;
+    let pending = service
+        .get_pending_executions(&thing)
+        .map_err(|e| data_error(DataOp::GetPending, e))?;
     let in_progress: Vec<Value> = pending.in_progress.iter().map(summary_json).collect();
     let queued: Vec<Value> = pending.queued.iter().map(summary_json).collect();
     Ok(Json(
@@ -85,7 +88,9 @@ pub async fn start_next(
         status_details: status_details(&body)?,
         step_timeout_minutes: body.integer("stepTimeoutInMinutes")?,
     };
-    let started = service.start_next_execution(&thing, &request)?;
+    let started = service
+        .start_next_execution(&thing, &request)
+        .map_err(|e| data_error(DataOp::StartNext, e))?;
     Ok(execution_answer(&service, started, true))
 }
 
@@ -103,7 +108,9 @@ pub async fn describe(
     let params = Params::parse(query)?;
     let include_document = params.boolean("includeJobDocument")?.unwrap_or(true);
     let number = params.integer("executionNumber")?;
-    let found = service.describe_execution(&thing, &job_id, number)?;
+    let found = service
+        .describe_execution(&thing, &job_id, number)
+        .map_err(|e| data_error(DataOp::Describe, e))?;
     Ok(execution_answer(&service, found, include_document))
 }
 
@@ -131,7 +138,9 @@ pub async fn update(
     };
     let include_state = body.boolean("includeJobExecutionState")?.unwrap_or(false);
     let include_document = body.boolean("includeJobDocument")?.unwrap_or(false);
-    let updated = service.update_execution(&thing, &job_id, &request)?;
+    let updated = service
+        .update_execution(&thing, &job_id, &request)
+        .map_err(|e| data_error(DataOp::Update, e))?;
     let mut answer = Map::new();
     if include_state {
         let state = execution_state(&updated.execution);

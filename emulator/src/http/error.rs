@@ -24,6 +24,10 @@ pub enum ErrorKind {
     LimitExceeded,
     Throttling,
     InternalFailure,
+    ServiceUnavailable,
+    CertificateValidation,
+    CertificateState,
+    DeleteConflict,
     UnknownOperation,
 }
 
@@ -41,6 +45,10 @@ impl ErrorKind {
             ErrorKind::LimitExceeded => "LimitExceededException",
             ErrorKind::Throttling => "ThrottlingException",
             ErrorKind::InternalFailure => "InternalFailureException",
+            ErrorKind::ServiceUnavailable => "ServiceUnavailableException",
+            ErrorKind::CertificateValidation => "CertificateValidationException",
+            ErrorKind::CertificateState => "CertificateStateException",
+            ErrorKind::DeleteConflict => "DeleteConflictException",
             ErrorKind::UnknownOperation => "UnknownOperationException",
         }
     }
@@ -48,15 +56,18 @@ impl ErrorKind {
     /// The HTTP status the service models give the error shape.
     pub fn status(self) -> StatusCode {
         match self {
-            ErrorKind::InvalidRequest => StatusCode::BAD_REQUEST,
+            ErrorKind::InvalidRequest | ErrorKind::CertificateValidation => StatusCode::BAD_REQUEST,
             ErrorKind::ResourceNotFound | ErrorKind::UnknownOperation => StatusCode::NOT_FOUND,
             ErrorKind::ResourceAlreadyExists
             | ErrorKind::Conflict
+            | ErrorKind::DeleteConflict
             | ErrorKind::InvalidStateTransition
             | ErrorKind::VersionConflict => StatusCode::CONFLICT,
             ErrorKind::TerminalState | ErrorKind::LimitExceeded => StatusCode::GONE,
             ErrorKind::Throttling => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::InternalFailure => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::CertificateState => StatusCode::NOT_ACCEPTABLE,
         }
     }
 }
@@ -70,6 +81,8 @@ pub struct ApiError {
     pub resource_id: Option<String>,
     /// `resourceArn` of ResourceAlreadyExists errors.
     pub resource_arn: Option<String>,
+    /// `executionState` of the data plane's InvalidStateTransitionException.
+    pub execution_state: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -79,6 +92,7 @@ impl ApiError {
             message: message.into(),
             resource_id: None,
             resource_arn: None,
+            execution_state: None,
         }
     }
 
@@ -108,6 +122,9 @@ impl IntoResponse for ApiError {
         if let Some(arn) = &self.resource_arn {
             body["resourceArn"] = json!(arn);
         }
+        if let Some(state) = &self.execution_state {
+            body["executionState"] = state.clone();
+        }
         let mut response = (self.kind.status(), axum::Json(body)).into_response();
         response
             .headers_mut()
@@ -129,6 +146,9 @@ impl From<ServiceError> for ApiError {
             ErrorCode::RequestThrottled => ErrorKind::Throttling,
             ErrorCode::TerminalStateReached => ErrorKind::TerminalState,
             ErrorCode::ResourceAlreadyExists => ErrorKind::ResourceAlreadyExists,
+            ErrorCode::LimitExceeded => ErrorKind::LimitExceeded,
+            ErrorCode::CertificateState => ErrorKind::CertificateState,
+            ErrorCode::DeleteConflict => ErrorKind::DeleteConflict,
         };
         ApiError::new(kind, e.message)
     }

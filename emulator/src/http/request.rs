@@ -83,6 +83,23 @@ impl Body {
         }
     }
 
+    /// A map of strings such as `attributes`.
+    pub fn string_map(
+        &self,
+        key: &str,
+    ) -> Result<Option<std::collections::BTreeMap<String, String>>, ApiError> {
+        let wrong = || ApiError::invalid(format!("{key} must be a map of strings"));
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Object(map)) => map
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), v.as_str().ok_or_else(wrong)?.to_owned())))
+                .collect::<Result<_, _>>()
+                .map(Some),
+            Some(_) => Err(wrong()),
+        }
+    }
+
     /// A member as sent, for checks the service does itself (`statusDetails`).
     pub fn value(&self, key: &str) -> Option<&Value> {
         self.get(key)

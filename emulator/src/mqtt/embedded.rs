@@ -5,14 +5,18 @@
 //! Notifications are routed to subscribers like any publish. The router is rmqtt's with `$`
 //! levels beyond the first made routable ([`super::router`]).
 
+use super::authz::{may_publish, Authz, PLAIN_LISTENER, TLS_LISTENER};
 use super::router::DollarRouter;
+use crate::cli::AuthzMode;
+use crate::identity::ca::EmulatorCa;
+use crate::identity::tls::{self, TlsPeers};
 use crate::service::{Event, JobsService};
 use crate::wire;
 use async_trait::async_trait;
 use rmqtt::codec::types::Publish as CodecPublish;
 use rmqtt::context::ServerContext;
 use rmqtt::hook::{Handler, HookResult, Parameter, ReturnType, Type};
-use rmqtt::net::Builder;
+use rmqtt::net::{Builder, Listener};
 use rmqtt::server::MqttServer;
 use rmqtt::session::SessionState;
 use rmqtt::types::{ClientId, From, Id, Publish, QoS};
@@ -39,12 +43,19 @@ fn publish_of(topic: String, payload: Vec<u8>) -> Publish {
 struct JobsHook {
     svc: Arc<JobsService>,
     scx: ServerContext,
+    mode: AuthzMode,
 }
 
 #[async_trait]
 impl Handler for JobsHook {
     async fn hook(&self, param: &Parameter, acc: Option<HookResult>) -> ReturnType {
         if let Parameter::MessagePublish(Some(session), _, publish) = param {
+            // rmqtt runs this hook before the publish ACL check, so a request the ACL will
+            // refuse must not be answered (or acted on) here.
+            if self.mode == AuthzMode::Thing && !may_publish(&session.id.client_id, &publish.topic)
+            {
+                return (true, acc);
+            }
             if let Some(reply) = wire::handle(&self.svc, &publish.topic, &publish.payload) {
                 let client_id = session.id.client_id.clone();
                 let p = publish_of(reply.topic.clone(), reply.payload_bytes())
@@ -66,18 +77,58 @@ async fn publish_event(scx: &ServerContext, event: Event) {
     }
 }
 
-/// Starts the broker on `addr` (port 0 picks a free port) inside the current tokio runtime
-/// and returns the address it listens on.
-pub async fn start(svc: Arc<JobsService>, addr: SocketAddr) -> anyhow::Result<SocketAddr> {
+/// What the embedded broker serves.
+pub struct BrokerConfig<'a> {
+    /// The plain listener (port 0 picks a free port).
+    pub mqtt: SocketAddr,
+    /// The mutual-TLS listener and the CA that signs its devices.
+    pub mqtts: Option<(SocketAddr, &'a EmulatorCa)>,
+    pub authz: AuthzMode,
+}
+
+/// Where the embedded broker listens.
+#[derive(Debug, Clone, Copy)]
+pub struct BrokerAddrs {
+    pub mqtt: SocketAddr,
+    pub mqtts: Option<SocketAddr>,
+}
+
+fn listener(name: &str, addr: SocketAddr, anonymous: bool) -> anyhow::Result<Listener> {
+    Builder::new()
+        .name(name)
+        .laddr(addr)
+        .nodelay(true)
+        .reuseaddr(Some(true))
+        .allow_anonymous(anonymous)
+        .bind()?
+        .tcp()
+}
+
+/// Starts the broker inside the current tokio runtime and returns where it listens.
+pub async fn start(svc: Arc<JobsService>, cfg: &BrokerConfig<'_>) -> anyhow::Result<BrokerAddrs> {
     let scx = ServerContext::new().build().await;
     *scx.extends.router_mut().await = Box::new(DollarRouter::new(&scx));
     let register = scx.extends.hook_mgr().register();
+    let peers = Arc::new(TlsPeers::default());
+    for typ in [
+        Type::ClientAuthenticate,
+        Type::ClientSubscribeCheckAcl,
+        Type::MessagePublishCheckAcl,
+    ] {
+        let authz = Authz {
+            svc: svc.clone(),
+            mode: cfg.authz,
+            peers: peers.clone(),
+        };
+        register.add(typ, Box::new(authz)).await;
+    }
     register
         .add(
             Type::MessagePublish,
             Box::new(JobsHook {
                 svc: svc.clone(),
                 scx: scx.clone(),
+                mode: cfg.authz,
             }),
         )
         .await;
@@ -85,18 +136,23 @@ pub async fn start(svc: Arc<JobsService>, addr: SocketAddr) -> anyhow::Result<So
     // The register must live as long as the broker.
     Box::leak(Box::new(register));
 
-    let listener = Builder::new()
-        .name("jobs/tcp")
-        .laddr(addr)
-        .nodelay(true)
-        .allow_anonymous(true)
-        .bind()?
-        .tcp()?;
-    let local = listener.local_addr()?;
-    MqttServer::new(scx.clone())
-        .listener_by_id(listener, 1)
-        .build()
-        .start();
+    // Anonymous clients skip rmqtt's authentication hook, so only the open plain listener
+    // allows them.
+    let plain = listener("jobs/tcp", cfg.mqtt, cfg.authz == AuthzMode::Open)?;
+    let local = plain.local_addr()?;
+    let mut server = MqttServer::new(scx.clone()).listener_by_id(plain, PLAIN_LISTENER);
+    let mut mqtts = None;
+    if let Some((addr, ca)) = cfg.mqtts {
+        let relayed = listener(
+            "jobs/tls-relay",
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            false,
+        )?;
+        let backend = relayed.local_addr()?;
+        server = server.listener_by_id(relayed, TLS_LISTENER);
+        mqtts = Some(tls::start(addr, backend, ca, svc.clone(), peers.clone()).await?);
+    }
+    server.build().start();
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
     let events = svc.subscribe();
@@ -114,5 +170,5 @@ pub async fn start(svc: Arc<JobsService>, addr: SocketAddr) -> anyhow::Result<So
             publish_event(&scx, event).await;
         }
     });
-    Ok(local)
+    Ok(BrokerAddrs { mqtt: local, mqtts })
 }

@@ -3,6 +3,7 @@
 //! IoT-like setups) as a paho-mqtt client. Both call [`crate::wire::handle`] per request and
 //! publish [`crate::service::Event`]s as notifications.
 
+pub mod authz;
 pub mod embedded;
 pub mod external;
 pub mod router;

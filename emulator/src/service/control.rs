@@ -1,58 +1,17 @@
-//! Control operations (what the HTTP control plane translates): things, create / describe /
-//! list / cancel / delete jobs, and describe / cancel / delete / list job executions.
+//! Control operations (what the HTTP control plane translates): describe / list / cancel /
+//! delete jobs, and describe / cancel / delete / list job executions (CreateJob and
+//! UpdateJob are in [`super::jobs`]).
 //! Cancel and delete change executions through the same path as device updates, so the
 //! `notify` and `notify-next` messages the real service sends follow automatically.
 
 use super::error::{ErrorCode, ServiceError, ServiceResult};
-use super::model::{CancelInfo, Execution, ExecutionStatus, Job, JobStatus, StatusDetails, Thing};
+pub use super::jobs::{target_thing_name, CreateJobRequest};
+use super::model::{CancelInfo, Execution, ExecutionStatus, Job, JobStatus, StatusDetails};
 use super::tx::executions_of;
-use super::validate;
 use super::JobsService;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
-/// Parameters of CreateJob.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateJobRequest {
-    pub job_id: String,
-    /// Thing ARNs (`arn:aws:iot:REGION:ACCOUNT:thing/NAME`) or plain thing names.
-    pub targets: Vec<String>,
-    /// The job document; must be a JSON object of at most 32 KiB.
-    pub document: Value,
-    pub description: Option<String>,
-    /// `timeoutConfig.inProgressTimeoutInMinutes` (1..=10080).
-    pub in_progress_timeout_minutes: Option<i64>,
-}
-
-impl CreateJobRequest {
-    /// A job with a document and targets, nothing else.
-    pub fn new(job_id: &str, targets: &[&str], document: Value) -> Self {
-        CreateJobRequest {
-            job_id: job_id.to_string(),
-            targets: targets.iter().map(|t| t.to_string()).collect(),
-            document,
-            description: None,
-            in_progress_timeout_minutes: None,
-        }
-    }
-}
-
-/// The thing name a target names: a thing ARN or a plain thing name.
-pub fn target_thing_name(target: &str) -> ServiceResult<String> {
-    let name = match target.strip_prefix("arn:") {
-        None => target,
-        Some(rest) => {
-            let resource = rest.splitn(5, ':').nth(4).unwrap_or("");
-            resource
-                .strip_prefix("thing/")
-                .ok_or_else(|| ServiceError::invalid(format!("Unsupported target: {target}")))?
-        }
-    };
-    validate::thing_name(name)?;
-    Ok(name.to_string())
-}
-
-fn job_not_found(job_id: &str) -> ServiceError {
+pub(crate) fn job_not_found(job_id: &str) -> ServiceError {
     ServiceError::not_found(format!("Job {job_id} does not exist"))
 }
 
@@ -65,132 +24,6 @@ fn transition(message: String) -> ServiceError {
 }
 
 impl JobsService {
-    /// Registers a thing (returns the existing one if it is already registered).
-    pub fn create_thing(
-        &self,
-        name: &str,
-        attributes: BTreeMap<String, String>,
-    ) -> ServiceResult<Thing> {
-        validate::thing_name(name)?;
-        let mut tx = self.begin();
-        if let Some(t) = tx.st.things.get(name) {
-            return Ok(t.clone());
-        }
-        let thing = Thing {
-            thing_name: name.to_string(),
-            thing_arn: self.thing_arn(name),
-            attributes,
-            created_at: tx.now_secs(),
-        };
-        tx.put_thing(thing.clone());
-        Ok(thing)
-    }
-
-    /// A registered thing.
-    pub fn describe_thing(&self, name: &str) -> ServiceResult<Thing> {
-        let st = self.state.lock();
-        st.things
-            .get(name)
-            .cloned()
-            .ok_or_else(|| ServiceError::not_found(format!("Thing {name} does not exist")))
-    }
-
-    /// All registered things, by name.
-    pub fn list_things(&self) -> Vec<Thing> {
-        self.state.lock().things.values().cloned().collect()
-    }
-
-    /// Unregisters a thing; its pending executions become REMOVED.
-    pub fn delete_thing(&self, name: &str) -> ServiceResult<()> {
-        let mut tx = self.begin();
-        if !tx.st.things.contains_key(name) {
-            return Err(ServiceError::not_found(format!(
-                "Thing {name} does not exist"
-            )));
-        }
-        let pending: Vec<Execution> = executions_of(&tx.st, name)
-            .filter(|e| e.is_pending())
-            .cloned()
-            .collect();
-        for mut e in pending {
-            tx.finish_by_service(&mut e, ExecutionStatus::Removed);
-            tx.put_exec(e);
-        }
-        tx.remove_thing(name);
-        Ok(())
-    }
-
-    /// CreateJob: queues one execution per target (registering unknown things).
-    pub fn create_job(&self, req: &CreateJobRequest) -> ServiceResult<Job> {
-        validate::job_id(&req.job_id)?;
-        let document = validate::document(&req.document)?;
-        if req.targets.is_empty() {
-            return Err(ServiceError::invalid("A job needs at least one target"));
-        }
-        let mut names: Vec<String> = Vec::new();
-        for t in &req.targets {
-            let name = target_thing_name(t)?;
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
-        if let Some(m) = req.in_progress_timeout_minutes {
-            if !(1..=validate::MAX_TIMEOUT_MINUTES).contains(&m) {
-                return Err(ServiceError::invalid(format!(
-                    "inProgressTimeoutInMinutes out of range: {m}"
-                )));
-            }
-        }
-        let mut tx = self.begin();
-        if tx.st.jobs.contains_key(&req.job_id) {
-            let msg = format!("Job {} already exists", req.job_id);
-            return Err(ServiceError::new(ErrorCode::ResourceAlreadyExists, msg));
-        }
-        let now = tx.now_secs();
-        let job = Job {
-            job_id: req.job_id.clone(),
-            job_arn: self.job_arn(&req.job_id),
-            document,
-            description: req.description.clone(),
-            targets: names.iter().map(|n| self.thing_arn(n)).collect(),
-            status: JobStatus::InProgress,
-            in_progress_timeout_minutes: req.in_progress_timeout_minutes,
-            created_at: now,
-            last_updated_at: now,
-            completed_at: None,
-            cancel: None,
-        };
-        tx.put_job(job.clone());
-        for name in names {
-            if !tx.st.things.contains_key(&name) {
-                let thing = Thing {
-                    thing_name: name.clone(),
-                    thing_arn: self.thing_arn(&name),
-                    attributes: BTreeMap::new(),
-                    created_at: now,
-                };
-                tx.put_thing(thing);
-            }
-            let seq = tx.st.next_seq;
-            tx.st.next_seq += 1;
-            tx.put_exec(Execution {
-                job_id: job.job_id.clone(),
-                thing_name: name,
-                status: ExecutionStatus::Queued,
-                status_details: StatusDetails::new(),
-                version_number: 1,
-                execution_number: 1,
-                queued_at: now,
-                started_at: None,
-                last_updated_at: now,
-                queue_seq: seq,
-                step_deadline_ms: None,
-                in_progress_deadline_ms: None,
-            });
-        }
-        Ok(job)
-    }
-
     /// DescribeJob.
     pub fn describe_job(&self, job_id: &str) -> ServiceResult<Job> {
         let tx = self.begin();
@@ -199,6 +32,11 @@ impl JobsService {
             .get(job_id)
             .cloned()
             .ok_or_else(|| job_not_found(job_id))
+    }
+
+    /// The counts of a job's executions by status.
+    pub fn job_counts(&self, job_id: &str) -> super::index::StatusCounts {
+        self.begin().st.counts_of_job(job_id)
     }
 
     /// GetJobDocument.
@@ -221,35 +59,14 @@ impl JobsService {
     /// A COMPLETED job cannot be cancelled (InvalidRequest).
     pub fn cancel_job(&self, job_id: &str, info: CancelInfo) -> ServiceResult<Job> {
         let mut tx = self.begin();
-        let mut job = tx
-            .st
-            .jobs
-            .get(job_id)
-            .cloned()
-            .ok_or_else(|| job_not_found(job_id))?;
+        let mut job = tx.job(job_id)?;
         if job.status == JobStatus::Completed {
             return Err(ServiceError::invalid(format!(
                 "Job {job_id} is already COMPLETED"
             )));
         }
-        let force = info.force;
-        job.status = JobStatus::Canceled;
-        job.last_updated_at = tx.now_secs();
-        job.cancel = Some(info);
-        tx.put_job(job.clone());
-        let execs: Vec<Execution> = tx
-            .st
-            .execs
-            .values()
-            .filter(|e| e.job_id == job_id && e.is_pending())
-            .cloned()
-            .collect();
-        for mut e in execs {
-            if e.status == ExecutionStatus::Queued || force {
-                tx.finish_by_service(&mut e, ExecutionStatus::Canceled);
-                tx.put_exec(e);
-            }
-        }
+        tx.cancel_job_in(job_id, info);
+        job = tx.st.jobs[job_id].clone();
         Ok(job)
     }
 
@@ -267,13 +84,8 @@ impl JobsService {
                 "Job {job_id} is IN_PROGRESS; deleting it needs force"
             )));
         }
-        let things: Vec<String> = tx
-            .st
-            .execs
-            .values()
-            .filter(|e| e.job_id == job_id)
-            .map(|e| e.thing_name.clone())
-            .collect();
+        tx.stop_rollout(job_id);
+        let things = tx.st.things_of_job(job_id);
         for thing in things {
             tx.remove_exec(&thing, job_id);
         }
@@ -335,6 +147,7 @@ impl JobsService {
         if let Some(d) = status_details {
             e.status_details = d;
         }
+        e.force_canceled = e.status == ExecutionStatus::InProgress;
         tx.finish_by_service(&mut e, ExecutionStatus::Canceled);
         tx.put_exec(e.clone());
         Ok(e)
@@ -375,8 +188,14 @@ impl JobsService {
         if !tx.st.jobs.contains_key(job_id) {
             return Err(job_not_found(job_id));
         }
-        let matches = |e: &&Execution| e.job_id == job_id && status.is_none_or(|s| e.status == s);
-        Ok(tx.st.execs.values().filter(matches).cloned().collect())
+        let matches = |e: &&Execution| status.is_none_or(|s| e.status == s);
+        Ok(tx
+            .st
+            .executions_of_job(job_id)
+            .into_iter()
+            .filter(matches)
+            .cloned()
+            .collect())
     }
 
     /// ListJobExecutionsForThing, in queue order.

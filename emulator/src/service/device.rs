@@ -9,7 +9,7 @@ use super::model::{Execution, ExecutionStatus, StatusDetails};
 use super::tx::{pending_of, Tx};
 use super::validate::{self, StepTimeout};
 use super::views::execution_state;
-use super::JobsService;
+use super::{JobsService, RegistryMode};
 use serde_json::{Map, Value};
 
 /// The job id that names a thing's next pending execution in describe.
@@ -67,6 +67,16 @@ pub struct ExecutionWithDocument {
 }
 
 impl Tx<'_> {
+    /// In strict registry mode, a request for a thing the registry lacks is ResourceNotFound.
+    pub(crate) fn require_thing(&self, thing: &str) -> ServiceResult<()> {
+        if self.svc.registry == RegistryMode::Strict && !self.st.things.contains_key(thing) {
+            return Err(ServiceError::not_found(format!(
+                "Thing {thing} does not exist"
+            )));
+        }
+        Ok(())
+    }
+
     fn take_fault(&mut self, thing: &str) -> ServiceResult<()> {
         let Some((code, left)) = self.st.faults.get_mut(thing) else {
             return Ok(());
@@ -131,6 +141,7 @@ impl JobsService {
         check_thing(thing)?;
         let mut tx = self.begin();
         tx.take_fault(thing)?;
+        tx.require_thing(thing)?;
         let (in_progress, queued) = pending_of(&tx.st, thing)
             .into_iter()
             .cloned()
@@ -152,6 +163,7 @@ impl JobsService {
         let step = validate::step_timeout(req.step_timeout_minutes)?;
         let mut tx = self.begin();
         tx.take_fault(thing)?;
+        tx.require_thing(thing)?;
         let Some(head) = pending_of(&tx.st, thing).first().map(|e| (*e).clone()) else {
             return Ok(None);
         };
@@ -184,6 +196,7 @@ impl JobsService {
         }
         let mut tx = self.begin();
         tx.take_fault(thing)?;
+        tx.require_thing(thing)?;
         let found = if job_id == NEXT_JOB_ID {
             match pending_of(&tx.st, thing).first() {
                 Some(e) => (*e).clone(),
@@ -228,6 +241,7 @@ impl JobsService {
         let step = validate::step_timeout(req.step_timeout_minutes)?;
         let mut tx = self.begin();
         tx.take_fault(thing)?;
+        tx.require_thing(thing)?;
         let mut e = tx
             .exec(thing, job_id)
             .cloned()
@@ -268,7 +282,11 @@ impl JobsService {
         }
         e.version_number += 1;
         e.last_updated_at = tx.now_secs();
-        tx.put_exec(e.clone());
+        if e.status == ExecutionStatus::Failed {
+            tx.put_with_retry(e.clone());
+        } else {
+            tx.put_exec(e.clone());
+        }
         Ok(tx.with_document(e))
     }
 }

@@ -24,6 +24,12 @@ pub enum ErrorCode {
     ResourceAlreadyExists,
     /// Control plane: `expectedVersion` of a cancel-execution did not match.
     VersionConflict,
+    /// Control plane: a service limit (targets of a job, ...) was exceeded.
+    LimitExceeded,
+    /// Control plane: the certificate's status forbids the operation.
+    CertificateState,
+    /// Control plane: the resource is still in use (a certificate attached to a thing).
+    DeleteConflict,
 }
 
 impl ErrorCode {
@@ -41,6 +47,9 @@ impl ErrorCode {
             ErrorCode::TerminalStateReached => "TerminalStateReached",
             ErrorCode::ResourceAlreadyExists => "ResourceAlreadyExists",
             ErrorCode::VersionConflict => "VersionConflict",
+            ErrorCode::LimitExceeded => "LimitExceeded",
+            ErrorCode::CertificateState => "CertificateState",
+            ErrorCode::DeleteConflict => "DeleteConflict",
         }
     }
 }

@@ -11,8 +11,15 @@ pub mod control;
 pub mod device;
 pub mod error;
 pub mod events;
+pub mod groups;
+pub mod identity;
+pub mod index;
+pub mod jobconfig;
+pub mod jobs;
 pub mod model;
 pub mod persist;
+pub mod rollout;
+pub mod things;
 pub mod timers;
 pub mod validate;
 pub mod views;
@@ -22,16 +29,30 @@ mod tx;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ErrorCode, ExecutionState, ServiceError, ServiceResult};
 pub use events::{Event, EventKind};
-pub use model::{Execution, ExecutionStatus, Job, JobStatus, Snapshot, StatusDetails, Thing};
-pub use persist::{MemoryStore, Store, StoreError};
+pub use model::{
+    Execution, ExecutionStatus, Job, JobStatus, Record, Snapshot, StatusDetails, Thing,
+};
+pub use persist::{MemoryStore, NoStore, Store, StoreError};
 
 use crossbeam_channel::{Receiver, Sender};
 use parking_lot::{Condvar, Mutex};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+/// How the service treats a thing that is not in its registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum RegistryMode {
+    /// CreateJob registers unknown targets, and a device of an unknown thing gets empty
+    /// answers (the emulator's historical behaviour, handy for quick tests).
+    #[default]
+    Implicit,
+    /// As the service: CreateJob and every data-plane request naming an unknown thing fail
+    /// with ResourceNotFound.
+    Strict,
+}
+
 /// Settings of a service; `Default` gives real minutes, region `us-east-1`, account
-/// `123456789012`, the system clock and a [`MemoryStore`].
+/// `123456789012`, the system clock and a [`NoStore`].
 pub struct ServiceConfig {
     /// Real milliseconds per emulated minute of job timers.
     pub minute_ms: u64,
@@ -41,6 +62,8 @@ pub struct ServiceConfig {
     pub account_id: String,
     pub clock: Arc<dyn Clock>,
     pub store: Box<dyn Store>,
+    /// Unknown things: registered on the fly or refused.
+    pub registry: RegistryMode,
 }
 
 impl Default for ServiceConfig {
@@ -50,7 +73,8 @@ impl Default for ServiceConfig {
             region: "us-east-1".into(),
             account_id: "123456789012".into(),
             clock: Arc::new(SystemClock),
-            store: Box::new(MemoryStore::new()),
+            store: Box::new(NoStore),
+            registry: RegistryMode::Implicit,
         }
     }
 }
@@ -61,7 +85,11 @@ pub(crate) struct State {
     pub(crate) things: BTreeMap<String, Thing>,
     pub(crate) jobs: BTreeMap<String, Job>,
     /// Executions keyed by `(thing_name, job_id)` so one thing's are a range.
+    /// Change only through `index_exec` / `unindex_exec` (see [`index`]).
     pub(crate) execs: BTreeMap<(String, String), Execution>,
+    pub(crate) idx: index::Indexes,
+    /// Certificates, principal attachments, thing groups.
+    pub(crate) registry: identity::Registry,
     pub(crate) next_seq: u64,
     /// Injected failures: thing name → (code, how many requests still to fail).
     pub(crate) faults: HashMap<String, (ErrorCode, u32)>,
@@ -77,6 +105,8 @@ pub struct JobsService {
     pub(crate) region: String,
     pub(crate) account_id: String,
     pub(crate) store: Box<dyn Store>,
+    pub(crate) registry: RegistryMode,
+    ca: std::sync::OnceLock<Arc<crate::identity::ca::EmulatorCa>>,
     sinks: Mutex<Vec<Sender<Event>>>,
 }
 
@@ -94,13 +124,18 @@ impl JobsService {
             state.things.insert(t.thing_name.clone(), t);
         }
         for j in snapshot.jobs {
+            if let Some(t) = j.rollout.as_ref().and_then(|r| r.next_tick_ms) {
+                let key = index::TimerKey::Rollout(j.job_id.clone());
+                state.idx.timers.insert((t, key));
+            }
             state.jobs.insert(j.job_id.clone(), j);
+        }
+        for r in snapshot.records {
+            state.registry.load(r);
         }
         for e in snapshot.executions {
             state.next_seq = state.next_seq.max(e.queue_seq + 1);
-            state
-                .execs
-                .insert((e.thing_name.clone(), e.job_id.clone()), e);
+            state.index_exec(e);
         }
         Ok(Arc::new(JobsService {
             state: Mutex::new(state),
@@ -110,6 +145,8 @@ impl JobsService {
             region: config.region,
             account_id: config.account_id,
             store: config.store,
+            registry: config.registry,
+            ca: std::sync::OnceLock::new(),
             sinks: Mutex::new(Vec::new()),
         }))
     }
@@ -122,6 +159,20 @@ impl JobsService {
     /// The service clock's time in milliseconds since the epoch.
     pub fn now_ms(&self) -> u64 {
         self.clock.now_ms()
+    }
+
+    /// Sets the CA that signs device certificates (before any is issued).
+    pub fn set_ca(&self, ca: Arc<crate::identity::ca::EmulatorCa>) {
+        let _ = self.ca.set(ca);
+    }
+
+    /// The CA that signs device certificates; an in-memory one if none was set.
+    pub fn ca(&self) -> anyhow::Result<Arc<crate::identity::ca::EmulatorCa>> {
+        if let Some(ca) = self.ca.get() {
+            return Ok(ca.clone());
+        }
+        let ca = Arc::new(crate::identity::ca::EmulatorCa::ephemeral()?);
+        Ok(self.ca.get_or_init(|| ca).clone())
     }
 
     /// A receiver of every notification published from now on.
@@ -147,6 +198,11 @@ impl JobsService {
         }
     }
 
+    /// The account ID used in ARNs.
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
     /// The ARN of a thing.
     pub fn thing_arn(&self, thing_name: &str) -> String {
         format!(
@@ -170,6 +226,7 @@ impl JobsService {
             things: st.things.values().cloned().collect(),
             jobs: st.jobs.values().cloned().collect(),
             executions: st.execs.values().cloned().collect(),
+            records: st.registry.records(),
         }
     }
 }

@@ -105,6 +105,13 @@ pub struct Thing {
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
     pub created_at: i64,
+    /// Grows by one on every UpdateThing.
+    #[serde(default = "first_version")]
+    pub version: i64,
+}
+
+fn first_version() -> i64 {
+    1
 }
 
 /// Why and how a job was cancelled.
@@ -134,6 +141,55 @@ pub struct Job {
     pub last_updated_at: i64,
     pub completed_at: Option<i64>,
     pub cancel: Option<CancelInfo>,
+    /// SNAPSHOT (targets fixed at creation) or CONTINUOUS (things joining a target group
+    /// later get the job too).
+    #[serde(default)]
+    pub target_selection: TargetSelection,
+    /// Names of the thing groups among the targets.
+    #[serde(default)]
+    pub group_targets: Vec<String>,
+    /// Rollout, abort, retry and presigned-URL configurations as sent.
+    #[serde(default)]
+    pub config: super::jobconfig::JobConfig,
+    /// Things not yet released by a rollout rate, if the job has one.
+    #[serde(default)]
+    pub rollout: Option<RolloutState>,
+}
+
+/// How a job picks its things.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TargetSelection {
+    #[default]
+    Snapshot,
+    Continuous,
+}
+
+impl TargetSelection {
+    /// The AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetSelection::Snapshot => "SNAPSHOT",
+            TargetSelection::Continuous => "CONTINUOUS",
+        }
+    }
+}
+
+/// Progress of a rate-limited rollout.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RolloutState {
+    /// Things still to be notified, in target order.
+    pub pending: std::collections::VecDeque<String>,
+    /// Things notified per (scaled) minute now.
+    pub rate: f64,
+    /// Things notified so far.
+    pub released: u64,
+    /// Exponential rollouts: the notified / succeeded counts that raise the rate next.
+    pub next_notified: Option<u64>,
+    pub next_succeeded: Option<u64>,
+    /// When the next batch is due (ms on the service clock).
+    pub next_tick_ms: Option<u64>,
 }
 
 /// One job's execution on one thing.
@@ -156,6 +212,12 @@ pub struct Execution {
     pub step_deadline_ms: Option<u64>,
     /// When the in-progress timer fires (ms since epoch), if one runs.
     pub in_progress_deadline_ms: Option<u64>,
+    /// Cancelled while IN_PROGRESS by a forced CancelJob or CancelJobExecution.
+    #[serde(default)]
+    pub force_canceled: bool,
+    /// Retries so far after FAILED and after TIMED_OUT (jobExecutionsRetryConfig).
+    #[serde(default)]
+    pub retries: [u64; 2],
 }
 
 impl Execution {
@@ -180,4 +242,15 @@ pub struct Snapshot {
     pub things: Vec<Thing>,
     pub jobs: Vec<Job>,
     pub executions: Vec<Execution>,
+    /// Certificates, principal attachments and thing groups (see [`Record`]).
+    #[serde(default)]
+    pub records: Vec<Record>,
+}
+
+/// A registry record other than things, jobs and executions, stored as `(kind, key, body)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub kind: String,
+    pub key: String,
+    pub body: Value,
 }

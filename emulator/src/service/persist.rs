@@ -1,9 +1,9 @@
 //! The persistence hook. The service keeps its whole state in memory and tells a [`Store`]
 //! about every change, while holding its lock, so a backend sees changes in order.
-//! [`Store::load`] is read once when the service is built. [`MemoryStore`] is the default:
-//! it keeps a copy in memory (useful to test a restart by building a second service on it).
+//! [`Store::load`] is read once when the service is built. [`NoStore`] is the default (nothing
+//! kept); [`MemoryStore`] keeps a copy in memory (useful to test a restart by building a second service on it).
 
-use super::model::{Execution, Job, Snapshot, Thing};
+use super::model::{Execution, Job, Record, Snapshot, Thing};
 use parking_lot::Mutex;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -36,6 +36,43 @@ pub trait Store: Send + Sync {
     fn put_execution(&self, execution: &Execution) -> Result<(), StoreError>;
     /// Removes an execution.
     fn delete_execution(&self, job_id: &str, thing_name: &str) -> Result<(), StoreError>;
+    /// Inserts or replaces a registry record (certificate, attachment, thing group).
+    fn put_record(&self, _record: &Record) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// Removes a registry record.
+    fn delete_record(&self, _kind: &str, _key: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+/// Keeps nothing: the default when no `--data` directory is given, so the state is not held
+/// twice in memory.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoStore;
+
+impl Store for NoStore {
+    fn load(&self) -> Result<Snapshot, StoreError> {
+        Ok(Snapshot::default())
+    }
+    fn put_thing(&self, _: &Thing) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn delete_thing(&self, _: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn put_job(&self, _: &Job) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn delete_job(&self, _: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn put_execution(&self, _: &Execution) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn delete_execution(&self, _: &str, _: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 #[derive(Default)]
@@ -43,6 +80,7 @@ struct MemoryState {
     things: BTreeMap<String, Thing>,
     jobs: BTreeMap<String, Job>,
     executions: BTreeMap<(String, String), Execution>,
+    records: BTreeMap<(String, String), Record>,
 }
 
 /// The default store: a copy of the state in memory, shareable through an `Arc`.
@@ -63,6 +101,7 @@ impl Store for MemoryStore {
             things: s.things.values().cloned().collect(),
             jobs: s.jobs.values().cloned().collect(),
             executions: s.executions.values().cloned().collect(),
+            records: s.records.values().cloned().collect(),
         })
     }
 
@@ -102,6 +141,20 @@ impl Store for MemoryStore {
             .remove(&(job_id.to_string(), thing_name.to_string()));
         Ok(())
     }
+
+    fn put_record(&self, r: &Record) -> Result<(), StoreError> {
+        let key = (r.kind.clone(), r.key.clone());
+        self.0.lock().records.insert(key, r.clone());
+        Ok(())
+    }
+
+    fn delete_record(&self, kind: &str, key: &str) -> Result<(), StoreError> {
+        self.0
+            .lock()
+            .records
+            .remove(&(kind.to_string(), key.to_string()));
+        Ok(())
+    }
 }
 
 impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
@@ -125,5 +178,11 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
     }
     fn delete_execution(&self, job_id: &str, thing_name: &str) -> Result<(), StoreError> {
         (**self).delete_execution(job_id, thing_name)
+    }
+    fn put_record(&self, r: &Record) -> Result<(), StoreError> {
+        (**self).put_record(r)
+    }
+    fn delete_record(&self, kind: &str, key: &str) -> Result<(), StoreError> {
+        (**self).delete_record(kind, key)
     }
 }

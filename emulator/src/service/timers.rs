@@ -1,9 +1,9 @@
 //! Step and in-progress timers. Deadlines live on the executions (milliseconds on the
-//! service clock); every operation first moves executions whose deadline has passed to
-//! TIMED_OUT, and [`JobsService::start_timer_thread`] runs a thread that does the same as
+//! service clock) and in a queue ordered by deadline ([`super::index`]); every operation
+//! first pops what is due from that queue (executions whose deadline passed become
+//! TIMED_OUT), and [`JobsService::start_timer_thread`] runs a thread that does the same as
 //! soon as the earliest deadline passes, so notifications go out on time without traffic.
 
-use super::model::ExecutionStatus;
 use super::JobsService;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -47,12 +47,7 @@ impl JobsService {
 
     /// The earliest running timer's deadline, in ms since the epoch.
     pub fn next_deadline_ms(&self) -> Option<u64> {
-        let st = self.state.lock();
-        st.execs
-            .values()
-            .filter(|e| e.status == ExecutionStatus::InProgress)
-            .filter_map(|e| e.deadline_ms())
-            .min()
+        self.state.lock().idx.next_deadline()
     }
 
     /// Starts the thread that fires timers when they are due.

@@ -1,20 +1,25 @@
 //! One operation's critical section. A [`Tx`] holds the service lock, fires due timers on
 //! entry, records each touched thing's pending set before the first change, persists every
 //! change, marks jobs completed, and on drop publishes the notifications that the changes
-//! call for (protocol doc §5) and wakes the timer thread.
+//! call for (protocol doc §5, with QUEUED → IN_PROGRESS publishing `notify` as the service's
+//! notifications page documents) and wakes the timer thread.
 
 use super::events::{notify_next_payload, notify_payload, Event, EventKind};
-use super::model::{Execution, ExecutionStatus, Job, JobStatus, Thing};
+use super::index::TimerKey;
+use super::model::{Execution, ExecutionStatus, Job, Thing};
 use super::persist::StoreError;
 use super::{JobsService, State};
 use parking_lot::MutexGuard;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-/// A thing's pending set as notifications compare it.
+/// A thing's pending set as notifications compare it: each pending job with its status (a
+/// QUEUED → IN_PROGRESS change publishes `notify`, as the Jobs notifications page says a
+/// ListNotification goes out when an execution "changes to a non-terminal status"), and the
+/// head of the queue.
 #[derive(PartialEq)]
 struct Mark {
-    ids: BTreeSet<String>,
+    ids: BTreeMap<String, ExecutionStatus>,
     head: Option<String>,
 }
 
@@ -78,7 +83,10 @@ impl Tx<'_> {
         let pending = pending_of(&self.st, thing);
         Mark {
             head: pending.first().map(|e| e.job_id.clone()),
-            ids: pending.into_iter().map(|e| e.job_id.clone()).collect(),
+            ids: pending
+                .into_iter()
+                .map(|e| (e.job_id.clone(), e.status))
+                .collect(),
         }
     }
 
@@ -100,19 +108,24 @@ impl Tx<'_> {
         self.touch(&e.thing_name);
         log_store(self.svc.store.put_execution(&e));
         let job_id = e.job_id.clone();
-        self.st
-            .execs
-            .insert((e.thing_name.clone(), e.job_id.clone()), e);
-        self.update_completion(&job_id);
+        self.st.index_exec(e);
+        self.after_change(&job_id);
     }
 
     /// Removes (and un-persists) an execution.
     pub(crate) fn remove_exec(&mut self, thing: &str, job_id: &str) {
         self.touch(thing);
         log_store(self.svc.store.delete_execution(job_id, thing));
+        self.st.unindex_exec(thing, job_id);
+    }
+
+    /// A copy of a job, or ResourceNotFound.
+    pub(crate) fn job(&self, job_id: &str) -> super::ServiceResult<Job> {
         self.st
-            .execs
-            .remove(&(thing.to_string(), job_id.to_string()));
+            .jobs
+            .get(job_id)
+            .cloned()
+            .ok_or_else(|| super::control::job_not_found(job_id))
     }
 
     /// Stores (and persists) a job.
@@ -133,54 +146,60 @@ impl Tx<'_> {
         self.st.things.insert(thing.thing_name.clone(), thing);
     }
 
+    /// Stores (and persists) a registry record.
+    pub(crate) fn put_record(&mut self, r: super::model::Record) {
+        log_store(self.svc.store.put_record(&r));
+    }
+
+    /// Removes (and un-persists) a registry record.
+    pub(crate) fn delete_record(&mut self, kind: &str, key: &str) {
+        log_store(self.svc.store.delete_record(kind, key));
+    }
+
+    /// ResourceNotFound unless the thing is registered (registry operations, any mode).
+    pub(crate) fn require_registered(&self, thing: &str) -> super::ServiceResult<()> {
+        if self.st.things.contains_key(thing) {
+            Ok(())
+        } else {
+            Err(super::ServiceError::not_found(format!(
+                "Thing {thing} does not exist"
+            )))
+        }
+    }
+
     /// Removes (and un-persists) a thing.
     pub(crate) fn remove_thing(&mut self, thing_name: &str) {
         log_store(self.svc.store.delete_thing(thing_name));
         self.st.things.remove(thing_name);
     }
 
-    /// Marks an IN_PROGRESS job COMPLETED once all its executions are terminal.
-    fn update_completion(&mut self, job_id: &str) {
-        let Some(job) = self.st.jobs.get(job_id) else {
-            return;
-        };
-        if job.status != JobStatus::InProgress {
-            return;
-        }
-        let all_done = self
-            .st
-            .execs
-            .values()
-            .filter(|e| e.job_id == job_id)
-            .all(|e| !e.is_pending());
-        if all_done {
-            let mut job = job.clone();
-            job.status = JobStatus::Completed;
-            job.completed_at = Some(self.now_secs());
-            job.last_updated_at = self.now_secs();
-            self.put_job(job);
-        }
-    }
-
     /// Moves every execution whose timer has fired to TIMED_OUT.
     fn expire_due(&mut self) {
         let now = self.now_ms;
-        let due: Vec<Execution> = self
-            .st
-            .execs
-            .values()
-            .filter(|e| {
-                e.status == ExecutionStatus::InProgress && e.deadline_ms().is_some_and(|d| d <= now)
-            })
-            .cloned()
-            .collect();
+        let mut due = Vec::new();
+        for key in self.st.idx.take_due(now) {
+            match key {
+                TimerKey::Execution(thing, job) => {
+                    if let Some(e) = self.exec(&thing, &job) {
+                        due.push(e.clone());
+                    }
+                }
+                TimerKey::Rollout(job) => {
+                    if let Some(state) = self.st.jobs.get_mut(&job).and_then(|j| j.rollout.as_mut())
+                    {
+                        state.next_tick_ms = None;
+                    }
+                    self.rollout_step(&job);
+                }
+            }
+        }
         for mut e in due {
             tracing::info!(job = %e.job_id, thing = %e.thing_name, "execution timed out");
             e.status = ExecutionStatus::TimedOut;
             e.step_deadline_ms = None;
             e.in_progress_deadline_ms = None;
             e.last_updated_at = self.now_secs();
-            self.put_exec(e);
+            self.put_with_retry(e);
         }
     }
 

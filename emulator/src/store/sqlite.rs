@@ -15,10 +15,10 @@ use rusqlite::{params, Connection};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::service::{Execution, Job, Snapshot, Store, StoreError, Thing};
+use crate::service::{Execution, Job, Record, Snapshot, Store, StoreError, Thing};
 
 /// The version of the schema below, kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS things (
@@ -36,6 +36,12 @@ CREATE TABLE IF NOT EXISTS executions (
     status     TEXT NOT NULL,
     body       TEXT NOT NULL,
     PRIMARY KEY (job_id, thing_name)
+);
+CREATE TABLE IF NOT EXISTS records (
+    kind TEXT NOT NULL,
+    key  TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
 );
 ";
 
@@ -133,6 +139,29 @@ impl SqliteStore {
         Ok(out)
     }
 
+    fn read_records(conn: &Connection) -> Result<Vec<Record>, StoreError> {
+        let context = "reading records";
+        let mut stmt = conn
+            .prepare("SELECT kind, key, body FROM records ORDER BY rowid")
+            .map_err(|e| fail(context, e))?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(|e| fail(context, e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (kind, key, body) = row.map_err(|e| fail(context, e))?;
+            let body = from_json("records", &body)?;
+            out.push(Record { kind, key, body });
+        }
+        Ok(out)
+    }
+
     fn write(
         &self,
         context: &str,
@@ -153,6 +182,7 @@ impl Store for SqliteStore {
             things: Self::read_all(&conn, "things")?,
             jobs: Self::read_all(&conn, "jobs")?,
             executions: Self::read_all(&conn, "executions")?,
+            records: Self::read_records(&conn)?,
         })
     }
 
@@ -205,6 +235,23 @@ impl Store for SqliteStore {
             "deleting an execution",
             "DELETE FROM executions WHERE job_id = ?1 AND thing_name = ?2",
             params![job_id, thing_name],
+        )
+    }
+
+    fn put_record(&self, r: &Record) -> Result<(), StoreError> {
+        self.write(
+            "saving a record",
+            "INSERT INTO records (kind, key, body) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body",
+            params![r.kind, r.key, to_json(&r.body)?],
+        )
+    }
+
+    fn delete_record(&self, kind: &str, key: &str) -> Result<(), StoreError> {
+        self.write(
+            "deleting a record",
+            "DELETE FROM records WHERE kind = ?1 AND key = ?2",
+            params![kind, key],
         )
     }
 }
