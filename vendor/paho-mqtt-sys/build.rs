@@ -275,6 +275,9 @@ mod build {
 
         // We rerun the build if this `build.rs` file is changed.
         println!("cargo:rerun-if-changed=build.rs");
+        // (awsiotjobs: and when the vendored Paho C sources change.)
+        println!("cargo:rerun-if-changed=paho.mqtt.c/src");
+        println!("cargo:rerun-if-changed=paho.mqtt.c/CMakeLists.txt");
 
         // (awsiotjobs: the sources are vendored here, not a Git submodule; the upstream
         // `git submodule update --init` would act on the enclosing repository.)

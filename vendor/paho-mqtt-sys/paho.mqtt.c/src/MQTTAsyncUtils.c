@@ -1513,6 +1513,15 @@ static int MQTTAsync_processCommand(void)
 				command->client->pending_write = &command->command;
 			}
 		}
+		else if (msg != NULL && rc == SOCKET_ERROR)
+		{
+			/* The message was stored for retries (MQTTProtocol_storePublication) and owns the topic
+			 * and payload now: the failure path below frees the command, and must not free them
+			 * too. The stored message frees them when the session is cleaned, or after its PUBACK
+			 * when it is sent again on a persistent session. */
+			command->command.details.pub.payload = NULL;
+			command->command.details.pub.destinationName = NULL;
+		}
 		free(p); /* should this be done if the write isn't complete? */
 	}
 	else if (command->command.type == DISCONNECT)
