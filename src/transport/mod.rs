@@ -11,6 +11,7 @@
 
 pub mod loopback;
 pub mod paho;
+pub mod paho_acks;
 pub mod paho_hooks;
 pub mod paho_reaper;
 pub mod responder;
@@ -77,10 +78,29 @@ pub trait Transport: Send + Sync {
         qos: Qos,
         timeout: Duration,
     ) -> Result<(), TransportError>;
+    /// Publishes one message without waiting for its acknowledgement, where the transport can:
+    /// `Ok` once the message is queued (after waiting, within `timeout`, for a link that is
+    /// down); `failed` then runs at most once, on a thread of the transport, if the publish
+    /// fails for good later. `Err` when it could not be queued; `failed` never runs then. The
+    /// default publishes as [`Transport::publish`] does, waiting, and never calls `failed`.
+    fn publish_queued(
+        &self,
+        topic: &str,
+        payload: &[u8],
+        qos: Qos,
+        timeout: Duration,
+        failed: PublishFailed,
+    ) -> Result<(), TransportError> {
+        drop(failed);
+        self.publish(topic, payload, qos, timeout)
+    }
     /// True when the broker is AWS IoT, which delivers a Jobs reply to the requesting client
     /// without any subscription (the connection's `awsIotMqttMode`).
     fn is_aws_iot(&self) -> bool;
 }
+
+/// What to do when a publish that [`Transport::publish_queued`] accepted fails after all.
+pub type PublishFailed = Box<dyn FnOnce(TransportError) + Send>;
 
 /// A transport together with the router its inbound messages go to: the Rust form of an
 /// `IotMqttConnection_t`.

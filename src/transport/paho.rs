@@ -25,10 +25,11 @@ use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
 use paho_mqtt as paho;
 use parking_lot::{Condvar, Mutex};
 
+use super::paho_acks::{Acks, Resend};
 use super::paho_hooks::{self, TlsExtras, TlsRegistration};
 use super::paho_reaper::{self, HeldToken};
 use super::tls_files;
-use super::{Qos, Router, Transport, TransportError};
+use super::{PublishFailed, Qos, Router, Transport, TransportError};
 use crate::core::log;
 use crate::core::panics::contain;
 use crate::core::topics::topic_matches;
@@ -238,6 +239,8 @@ pub struct PahoTransport {
     subs: Mutex<BTreeMap<String, Holders>>,
     events: Sender<Event>,
     supervisor: Mutex<Option<JoinHandle<()>>>,
+    /// The publishes handed to Paho without waiting (see [`paho_acks`]).
+    acks: OnceLock<Acks>,
 }
 
 fn paho_qos(qos: Qos) -> i32 {
@@ -443,7 +446,18 @@ impl PahoTransport {
             subs: Mutex::new(BTreeMap::new()),
             events: events_tx,
             supervisor: Mutex::new(None),
+            acks: OnceLock::new(),
         });
+        let resend: Weak<dyn Resend> = Arc::downgrade(&(transport.clone() as Arc<dyn Resend>));
+        match Acks::start(resend) {
+            Ok(acks) => {
+                let _ = transport.acks.set(acks);
+            }
+            Err(e) => {
+                transport.close(false);
+                return Err(ConnectError::Invalid(format!("cannot start a thread: {e}")));
+            }
+        }
         let weak = Arc::downgrade(&transport);
         let attempt = timeout.clamp(Duration::from_secs(1), MAX_ATTEMPT);
         let backoff = settings.backoff;
@@ -492,6 +506,9 @@ impl PahoTransport {
             if handle.thread().id() != std::thread::current().id() {
                 let _ = handle.join();
             }
+        }
+        if let Some(acks) = self.acks.get() {
+            acks.stop();
         }
         self.client.remove_message_callback();
         self.client.remove_connection_lost_callback();
@@ -797,7 +814,8 @@ fn subscribe_chunk(
     Ok(())
 }
 
-fn classify(error: paho::Error) -> TransportError {
+/// The transport's error for a Paho error.
+pub(crate) fn classify(error: paho::Error) -> TransportError {
     match error {
         paho::Error::Timeout => TransportError::Timeout,
         paho::Error::Disconnected => TransportError::NotConnected,
@@ -879,8 +897,59 @@ impl Transport for PahoTransport {
         self.publish_message(topic, payload, qos, false, timeout)
     }
 
+    /// Hands the message to Paho and returns; [`Acks`] watches it from then on.
+    fn publish_queued(
+        &self,
+        topic: &str,
+        payload: &[u8],
+        qos: Qos,
+        timeout: Duration,
+        failed: PublishFailed,
+    ) -> Result<(), TransportError> {
+        if topic.contains('\0') {
+            return Err(TransportError::Failed("topic contains a NUL byte".into()));
+        }
+        let Some(acks) = self.acks.get() else {
+            return Err(TransportError::NotConnected);
+        };
+        let deadline = Instant::now() + timeout;
+        let message = paho::Message::new(topic, payload, paho_qos(qos));
+        let token = self.resend(message, deadline)?;
+        acks.watch(token, failed, deadline);
+        Ok(())
+    }
+
     fn is_aws_iot(&self) -> bool {
         self.aws_iot
+    }
+}
+
+impl Resend for PahoTransport {
+    /// Waits for the link (until `deadline`) and hands `message` to Paho; again on the next
+    /// link if Paho finds this one gone.
+    fn resend(
+        &self,
+        mut message: paho::Message,
+        deadline: Instant,
+    ) -> Result<paho::DeliveryToken, TransportError> {
+        loop {
+            self.wait_up(deadline)?;
+            match self.client.try_publish(message) {
+                Ok(token) => return Ok(token),
+                Err(paho::Error::Publish(rc, back)) => {
+                    if self.client.is_connected() || Instant::now() + POLL >= deadline {
+                        return Err(classify(paho::Error::from(rc)));
+                    }
+                    message = back;
+                    std::thread::sleep(POLL);
+                }
+                Err(other) => return Err(classify(other)),
+            }
+        }
+    }
+
+    fn link_down(&self) -> bool {
+        !self.client.is_connected() || !self.is_up()
     }
 }
 

@@ -26,7 +26,7 @@ use crate::core::runtime::{Expiring, Runtime};
 use crate::core::sync::{AtomicBool, Condvar, Mutex, MutexGuard};
 use crate::core::topics::{self, Inbound, Operation, Verdict};
 use crate::core::{log, reply, token, validate, JobsError};
-use crate::transport::{Qos, Transport};
+use crate::transport::{PublishFailed, Qos, Transport, TransportError};
 use mailbox::Mailbox;
 use notify::Registry;
 use operations::{OpTable, Pending};
@@ -273,10 +273,21 @@ impl Engine {
                 return Err(JobsError::NotInitialized);
             }
         }
-        if let Err(e) =
-            self.transport
-                .publish(&topic, &payload, Qos::AtLeastOnce, self.config.mqtt_timeout)
-        {
+        // Queued without waiting for the PUBACK where the transport can: a publish that fails
+        // later completes the operation (if still in flight) with MQTT_ERROR, exactly once.
+        let me = self.me.clone();
+        let failed: PublishFailed = Box::new(move |error| {
+            if let Some(engine) = me.upgrade() {
+                engine.publish_failed(id, &error);
+            }
+        });
+        if let Err(e) = self.transport.publish_queued(
+            &topic,
+            &payload,
+            Qos::AtLeastOnce,
+            self.config.mqtt_timeout,
+            failed,
+        ) {
             log::debug(&format!("publish to {topic} failed: {e}"));
             // If the operation is no longer in the table it was completed meanwhile (by a
             // reply, its deadline or a shutdown) and its completion has been delivered: report
@@ -288,6 +299,21 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    /// A request the transport had queued could not be published after all: the operation, if
+    /// still in flight, completes with `MqttError`.
+    fn publish_failed(&self, id: OpId, error: &TransportError) {
+        log::debug(&format!("a queued publish failed: {error}"));
+        let mut ops = self.ops.lock();
+        if let Some(pending) = ops.remove(id) {
+            self.release_subscription(&pending.key, pending.subscribed);
+            let outcome = Outcome {
+                status: JobsError::MqttError,
+                document: None,
+            };
+            self.deliver(&ops, id, pending.completion, outcome);
+        }
     }
 
     /// Withdraws an operation without running its completion (a Wait that timed out). False
