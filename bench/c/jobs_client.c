@@ -142,11 +142,13 @@ int32_t bench_create_transport(void *context,
 }
 
 /* The v4 way: IotMqtt_Connect to host:port over plain TCP (no credentials), as the v4 Jobs demo
- * does. IotSdk_Init, IotMqtt_Init and IotNetworkOpenssl_Init are called first (each is a no-op
- * when repeated). Returns the IotMqttError_t of IotMqtt_Connect. */
-int32_t bench_mqtt_connect(const char *host, uint16_t port, const char *client_id,
-                           bool aws_iot_mqtt_mode, uint32_t timeout_ms,
-                           IotMqttConnection_t *connection) {
+ * does, with the session kind and keep-alive given. IotSdk_Init, IotMqtt_Init and
+ * IotNetworkOpenssl_Init are called first (each is a no-op when repeated). Returns the
+ * IotMqttError_t of IotMqtt_Connect. */
+int32_t bench_mqtt_connect_with(const char *host, uint16_t port, const char *client_id,
+                                bool aws_iot_mqtt_mode, bool clean_session,
+                                uint16_t keep_alive_seconds, uint32_t timeout_ms,
+                                IotMqttConnection_t *connection) {
     if (!IotSdk_Init() || IotMqtt_Init() != IOT_MQTT_SUCCESS ||
         IotNetworkOpenssl_Init() != IOT_NETWORK_SUCCESS) {
         return (int32_t)IOT_MQTT_INIT_FAILED;
@@ -161,11 +163,19 @@ int32_t bench_mqtt_connect(const char *host, uint16_t port, const char *client_i
     network.pNetworkInterface = IOT_NETWORK_INTERFACE_OPENSSL;
     IotMqttConnectInfo_t info = IOT_MQTT_CONNECT_INFO_INITIALIZER;
     info.awsIotMqttMode = aws_iot_mqtt_mode;
-    info.cleanSession = true;
-    info.keepAliveSeconds = 60;
+    info.cleanSession = clean_session;
+    info.keepAliveSeconds = keep_alive_seconds;
     info.pClientIdentifier = client_id;
     info.clientIdentifierLength = (uint16_t)strlen(client_id);
     return (int32_t)IotMqtt_Connect(&network, &info, timeout_ms, connection);
+}
+
+/* bench_mqtt_connect_with a clean session and a 60 s keep-alive. */
+int32_t bench_mqtt_connect(const char *host, uint16_t port, const char *client_id,
+                           bool aws_iot_mqtt_mode, uint32_t timeout_ms,
+                           IotMqttConnection_t *connection) {
+    return bench_mqtt_connect_with(host, port, client_id, aws_iot_mqtt_mode, true, 60,
+                                   timeout_ms, connection);
 }
 
 void bench_mqtt_disconnect(IotMqttConnection_t connection) { IotMqtt_Disconnect(connection, 0); }

@@ -99,6 +99,16 @@ extern "C" {
         connection: *mut Connection,
     ) -> i32;
     fn bench_mqtt_disconnect(c: Connection);
+    fn bench_mqtt_connect_with(
+        host: *const c_char,
+        port: u16,
+        client_id: *const c_char,
+        aws_iot_mqtt_mode: bool,
+        clean_session: bool,
+        keep_alive_seconds: u16,
+        timeout_ms: u32,
+        connection: *mut Connection,
+    ) -> i32;
     fn bench_mqtt_subscribe(
         connection: Connection,
         filter: *const c_char,
@@ -225,6 +235,38 @@ impl Conn {
         Conn { handle, ctx: None }
     }
 
+    /// `IotMqtt_Connect` with a persistent session (`clean_session` false) or a short
+    /// keep-alive; `Err` with the status when it fails (the soak expects some to).
+    pub fn mqtt_with(
+        host: &str,
+        port: u16,
+        client_id: &str,
+        aws_iot_mode: bool,
+        clean_session: bool,
+        keep_alive: Duration,
+    ) -> Result<Conn, i32> {
+        let (h, id) = (cstring(host), cstring(client_id));
+        let mut handle: Connection = std::ptr::null_mut();
+        // SAFETY: NUL-terminated strings valid for the call; `handle` is written on success.
+        let status = unsafe {
+            bench_mqtt_connect_with(
+                h.as_ptr(),
+                port,
+                id.as_ptr(),
+                aws_iot_mode,
+                clean_session,
+                keep_alive.as_secs().min(u16::MAX as u64) as u16,
+                10_000,
+                &mut handle,
+            )
+        };
+        if status == SUCCESS {
+            Ok(Conn { handle, ctx: None })
+        } else {
+            Err(status)
+        }
+    }
+
     /// Over the library's Paho transport to `host:port`, through the C transport interface.
     pub fn paho(host: &str, port: u16, client_id: &str, aws_iot_mode: bool) -> Conn {
         let router = Router::new();
@@ -282,13 +324,25 @@ impl Conn {
     }
 
     pub fn update_sync(&self, thing: &CStr, job: &CStr, flags: u32, timeout: Duration) -> i32 {
+        self.update_sync_to(thing, job, STATE_IN_PROGRESS, flags, timeout)
+    }
+
+    /// UpdateSync to `status` (one of the `STATE_*`).
+    pub fn update_sync_to(
+        &self,
+        thing: &CStr,
+        job: &CStr,
+        status: i32,
+        flags: u32,
+        timeout: Duration,
+    ) -> i32 {
         // SAFETY: NUL-terminated strings valid for the call.
         unsafe {
             bench_update_sync(
                 self.handle,
                 thing.as_ptr(),
                 job.as_ptr(),
-                STATE_IN_PROGRESS,
+                status,
                 flags,
                 ms(timeout),
             )

@@ -249,6 +249,19 @@ impl Broker {
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path("mosquitto.log")).unwrap_or_default()
     }
+
+    /// Freezes (`true`) or thaws the broker process with SIGSTOP / SIGCONT: its sockets stay
+    /// open and nothing is answered, as a hung broker or a black-holed route.
+    pub fn freeze(&self, frozen: bool) {
+        if let Some(child) = &self.child {
+            let signal = if frozen { "-STOP" } else { "-CONT" };
+            let status = Command::new("kill")
+                .args([signal, &child.id().to_string()])
+                .status()
+                .expect("run kill");
+            assert!(status.success(), "kill {signal}");
+        }
+    }
 }
 
 impl Drop for Broker {

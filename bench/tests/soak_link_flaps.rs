@@ -1,0 +1,354 @@
+//! Soak: the link flaps again and again while hundreds of Jobs operations are in flight.
+//!
+//! mosquitto runs on a free port with the emulator's Jobs service attached to it directly; the
+//! device (the C API, `IotMqtt_Connect`) reaches it through a relay. Four threads keep 50
+//! `UpdateAsync` each in flight, non-stop, while the link is flapped in turn by: freezing the
+//! broker (SIGSTOP for longer than the device's keep-alive, then SIGCONT), killing it and
+//! starting it again on the same port, and resetting the TCP connection mid-stream at the
+//! relay (RST, mid-packet). After each flap the device must be usable again and its notify-next
+//! callback must fire for a job queued then. This runs in each combination of a clean or a
+//! persistent session and awsIotMqttMode or not.
+//!
+//! Checked at the end: every call that returned STATUS_PENDING completed exactly once, with
+//! SUCCESS, MQTT_ERROR or TIMEOUT, within its deadline; no call refused at submit completed;
+//! notifications resumed after every flap. The whole run is re-executed with
+//! AddressSanitizer's allocator preloaded (gcc's libasan), so a double or invalid free anywhere,
+//! Paho C included, fails it. `SOAK_FLAPS` sets the number of flaps (12 by default, what CI
+//! runs: each kind once in each combination); `scripts/soak.sh` runs the long version.
+
+#[path = "../../tests/mqtt_support/cutter.rs"]
+mod cutter;
+#[path = "../../tests/mqtt_support/mod.rs"]
+mod mqtt_support;
+
+use awsiotjobs_bench::capi::{
+    self, cstring, Completion, Conn, NOTIFY, STATE_IN_PROGRESS, STATE_SUCCEEDED,
+};
+use cutter::Cutter;
+use jobs_emulator::mqtt::external::{self, ExternalBroker};
+use jobs_emulator::service::control::CreateJobRequest;
+use jobs_emulator::service::JobsService;
+use mqtt_support::{Broker, BOUND};
+use parking_lot::{Condvar, Mutex};
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const SUCCESS: i32 = 0;
+const STATUS_PENDING: i32 = 1;
+const MQTT_ERROR: i32 = 5;
+const TIMEOUT: i32 = 8;
+const WORKERS: usize = 4;
+const WINDOW: usize = 50;
+const THINGS: usize = 8;
+const JOB: &str = "soak-job";
+const PROBE: &str = "soak-probe";
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(5);
+const KEEP_ALIVE: Duration = Duration::from_secs(2);
+
+/// Every operation ever submitted: when, and what its completion saw.
+#[derive(Default)]
+struct Ledger {
+    submitted: Mutex<Vec<(Instant, i32)>>,
+    seen: Mutex<Vec<Vec<(i32, Instant)>>>,
+}
+
+/// Operations in flight per worker, bounded.
+struct Window {
+    in_flight: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl Window {
+    fn acquire(&self, stop: &AtomicBool) -> bool {
+        let mut n = self.in_flight.lock();
+        while *n >= WINDOW {
+            if stop.load(Ordering::Acquire) {
+                return false;
+            }
+            self.freed.wait_for(&mut n, Duration::from_millis(50));
+        }
+        *n += 1;
+        true
+    }
+
+    fn release(&self) {
+        *self.in_flight.lock() -= 1;
+        self.freed.notify_one();
+    }
+}
+
+#[derive(Debug, Default)]
+struct Summary {
+    flaps: [usize; 3],
+    submitted: usize,
+    refused: usize,
+    by_result: std::collections::BTreeMap<i32, usize>,
+    notifications: usize,
+}
+
+fn thing(i: usize) -> String {
+    format!("soak-{i}")
+}
+
+/// Waits until an UpdateSync of `thing`'s `job` succeeds: the link is back and the service
+/// answers.
+fn until_usable(conn: &Conn, thing: &str, job: &str) {
+    let (thing, job) = (cstring(thing), cstring(job));
+    let until = Instant::now() + Duration::from_secs(40);
+    while conn.update_sync(&thing, &job, 0, Duration::from_secs(2)) != SUCCESS {
+        assert!(
+            Instant::now() < until,
+            "the device never came back after a flap"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn soak(aws: bool, clean: bool, flaps: std::ops::Range<usize>, summary: &mut Summary) {
+    let label = format!(
+        "{}, {} session",
+        if aws { "awsIotMqttMode" } else { "generic" },
+        if clean { "clean" } else { "persistent" }
+    );
+    let mut broker = Broker::plain();
+    let service = JobsService::new();
+    let names: Vec<String> = (0..THINGS).map(thing).collect();
+    let targets: Vec<&str> = names.iter().map(String::as_str).collect();
+    service
+        .create_job(&CreateJobRequest::new(JOB, &targets, serde_json::json!({})))
+        .unwrap();
+    let _attached = external::start(
+        service.clone(),
+        &ExternalBroker {
+            url: format!("mqtt://127.0.0.1:{}", broker.port),
+            ca: None,
+            cert: None,
+            key: None,
+        },
+    )
+    .expect("attach the Jobs service to mosquitto");
+    let relay = Cutter::start(broker.port);
+    let id = format!("soak-device-{}-{}", aws as u8, clean as u8);
+    let conn = Conn::mqtt_with("127.0.0.1", relay.port, &id, aws, clean, KEEP_ALIVE)
+        .unwrap_or_else(|status| panic!("{label}: connect: {status}"));
+
+    let notes = Arc::new(AtomicUsize::new(0));
+    let n = notes.clone();
+    let on_note = Completion::new(move |result, _| {
+        assert_eq!(result, NOTIFY);
+        n.fetch_add(1, Ordering::SeqCst);
+    });
+    assert_eq!(conn.set_notify_next(&cstring(PROBE), &on_note), SUCCESS);
+    until_usable(&conn, &thing(0), JOB);
+
+    let ledger = Arc::new(Ledger::default());
+    let stop = Arc::new(AtomicBool::new(false));
+    let windows: Vec<Arc<Window>> = (0..WORKERS)
+        .map(|_| {
+            Arc::new(Window {
+                in_flight: Mutex::new(0),
+                freed: Condvar::new(),
+            })
+        })
+        .collect();
+    let completions: Mutex<Vec<Arc<Completion>>> = Mutex::new(Vec::new());
+    // The workers stop when the flapping ends, however it ends (a failed check included).
+    struct StopOnDrop<'a>(&'a AtomicBool);
+    impl Drop for StopOnDrop<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Release);
+        }
+    }
+    std::thread::scope(|s| {
+        for (w, window) in windows.iter().enumerate() {
+            let (conn, ledger, stop, completions) = (&conn, &ledger, &stop, &completions);
+            s.spawn(move || {
+                let job = cstring(JOB);
+                let things: Vec<_> = (0..THINGS).map(|i| cstring(&thing(i))).collect();
+                let mut k = 0;
+                while window.acquire(stop) {
+                    let index = {
+                        let mut seen = ledger.seen.lock();
+                        seen.push(Vec::new());
+                        seen.len() - 1
+                    };
+                    let (l, win) = (ledger.clone(), window.clone());
+                    let done = Arc::new(Completion::new(move |result, _| {
+                        l.seen.lock()[index].push((result, Instant::now()));
+                        win.release();
+                    }));
+                    completions.lock().push(done.clone());
+                    let at = Instant::now();
+                    let thing = &things[(w + k) % THINGS];
+                    k += 1;
+                    let status = conn.update_async(thing, &job, STATE_IN_PROGRESS, 0, 0, &done);
+                    let mut submitted = ledger.submitted.lock();
+                    if submitted.len() <= index {
+                        submitted.resize(index + 1, (at, 0));
+                    }
+                    submitted[index] = (at, status);
+                    drop(submitted);
+                    if status != STATUS_PENDING {
+                        window.release();
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                }
+            });
+        }
+
+        let _stop_workers = StopOnDrop(&stop);
+        for flap in flaps {
+            let kind = flap % 3;
+            match kind {
+                0 => {
+                    broker.freeze(true);
+                    std::thread::sleep(KEEP_ALIVE * 2);
+                    broker.freeze(false);
+                }
+                1 => {
+                    broker.kill();
+                    std::thread::sleep(Duration::from_millis(300));
+                    broker.start();
+                }
+                _ => relay.cut(),
+            }
+            summary.flaps[kind] += 1;
+            // Usable again, and notifications flow: a new job for the probe thing (whose queue
+            // is empty) becomes the head of its queue and notify-next must reach the callback.
+            until_usable(&conn, &thing(0), JOB);
+            let before = notes.load(Ordering::SeqCst);
+            let job = format!("probe-{flap}");
+            service
+                .create_job(&CreateJobRequest::new(
+                    &job,
+                    &[PROBE],
+                    serde_json::json!({}),
+                ))
+                .unwrap();
+            let until = Instant::now() + BOUND * 2;
+            while notes.load(Ordering::SeqCst) == before {
+                assert!(
+                    Instant::now() < until,
+                    "{label}: no notify-next after flap {flap} (kind {kind})"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            // Take it off the queue again (SUCCEEDED), so the next probe job is the head.
+            let probe = cstring(PROBE);
+            until_usable(&conn, PROBE, &job);
+            assert_eq!(
+                conn.update_sync_to(&probe, &cstring(&job), STATE_SUCCEEDED, 0, BOUND),
+                SUCCESS
+            );
+        }
+    });
+
+    // Everything in flight ends within its deadline.
+    let until = Instant::now() + RESPONSE_TIMEOUT + BOUND;
+    let all_done = || {
+        let (submitted, seen) = (ledger.submitted.lock(), ledger.seen.lock());
+        submitted
+            .iter()
+            .zip(seen.iter())
+            .all(|((_, status), s)| *status != STATUS_PENDING || !s.is_empty())
+    };
+    while !all_done() && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(500)); // late duplicates would land now
+    let (submitted, seen) = (ledger.submitted.lock(), ledger.seen.lock());
+    for (i, ((at, status), outcomes)) in submitted.iter().zip(seen.iter()).enumerate() {
+        summary.submitted += 1;
+        if *status != STATUS_PENDING {
+            summary.refused += 1;
+            assert!(
+                outcomes.is_empty(),
+                "{label}: op {i} refused ({status}) yet called back"
+            );
+            continue;
+        }
+        assert_eq!(
+            outcomes.len(),
+            1,
+            "{label}: op {i} completed {} times: {outcomes:?}",
+            outcomes.len()
+        );
+        let (result, when) = outcomes[0];
+        assert!(
+            [SUCCESS, MQTT_ERROR, TIMEOUT].contains(&result),
+            "{label}: op {i} ended with {result}"
+        );
+        assert!(
+            when <= *at + RESPONSE_TIMEOUT + Duration::from_secs(3),
+            "{label}: op {i} completed {:?} after it was submitted",
+            when - *at
+        );
+        *summary.by_result.entry(result).or_default() += 1;
+    }
+    summary.notifications += notes.load(Ordering::SeqCst);
+    drop((submitted, seen));
+    drop(conn);
+    drop(completions);
+}
+
+fn run_soak() {
+    let flaps: usize = std::env::var("SOAK_FLAPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
+    capi::init();
+    capi::set_response_timeout(RESPONSE_TIMEOUT);
+    let mut summary = Summary::default();
+    let per_combination = flaps.div_ceil(4).max(1);
+    let combinations = [(false, true), (true, true), (false, false), (true, false)];
+    for (i, (aws, clean)) in combinations.into_iter().enumerate() {
+        let first = i * per_combination;
+        soak(aws, clean, first..first + per_combination, &mut summary);
+    }
+    capi::cleanup();
+    println!("soak summary (flaps: freeze, kill+restart, reset): {summary:?}");
+}
+
+#[test]
+fn operations_in_flight_survive_link_flaps_exactly_once() {
+    if std::env::var_os("SOAK_CHILD").is_some() {
+        run_soak();
+        return;
+    }
+    let mut child = Command::new(std::env::current_exe().unwrap());
+    child
+        .args([
+            "--exact",
+            "operations_in_flight_survive_link_flaps_exactly_once",
+            "--nocapture",
+        ])
+        .env("SOAK_CHILD", "1");
+    let asan = Command::new("gcc")
+        .arg("-print-file-name=libasan.so")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|p| p.trim().to_owned())
+        .filter(|p| p.starts_with('/'));
+    if let Some(asan) = asan {
+        child.env("LD_PRELOAD", asan).env(
+            "ASAN_OPTIONS",
+            "detect_leaks=0:halt_on_error=1:verify_asan_link_order=0",
+        );
+    }
+    let out = child.output().expect("run the soak");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if let Some(line) = stdout.lines().find(|l| l.starts_with("soak summary")) {
+        eprintln!("{line}");
+    }
+    assert!(
+        out.status.success(),
+        "the soak failed ({}):\n{}\n{}",
+        out.status,
+        stdout.lines().rev().take(20).collect::<Vec<_>>().join("\n"),
+        stderr.lines().take(80).collect::<Vec<_>>().join("\n")
+    );
+}
