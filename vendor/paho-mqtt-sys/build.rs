@@ -302,6 +302,18 @@ mod build {
             cmk_cfg.cflag("/DWIN32");
         }
 
+        // (awsiotjobs: `PAHO_C_SANITIZE=address` builds Paho C with that sanitizer, for the long
+        // soak of scripts/soak.sh; the programs then link the sanitizer's runtime.)
+        println!("cargo:rerun-if-env-changed=PAHO_C_SANITIZE");
+        if let Some(sanitizer) = env::var("PAHO_C_SANITIZE").ok().filter(|s| !s.is_empty()) {
+            cmk_cfg
+                .cflag(format!("-fsanitize={sanitizer}"))
+                .cflag("-fno-omit-frame-pointer");
+            if sanitizer == "address" {
+                println!("cargo:rustc-link-lib=dylib=asan");
+            }
+        }
+
         if let Some(ssl_dir) = openssl_root_dir() {
             cmk_cfg.define("OPENSSL_ROOT_DIR", ssl_dir);
         }
