@@ -11,7 +11,7 @@ use crate::core::Engine;
 use crate::ffi::types::{AwsIotJobsOperation_t, IotMqttConnection_t};
 use crate::transport::Connection;
 use parking_lot::Mutex;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};

@@ -7,7 +7,7 @@
 //! from `AwsIotJobs_Wait` or a Sync call comes from the request's `mallocResponse`, is
 //! NUL-terminated for convenience (the length excludes the NUL), and belongs to the caller.
 
-use crate::core::engine::{self, Completion, OpId, Outcome, Submission, Waiter};
+use crate::core::engine::{Completion, OpId, Outcome, Submission, Waiter};
 use crate::core::request::Request;
 use crate::core::topics::Operation;
 use crate::core::{Engine, JobsError};
@@ -122,24 +122,28 @@ unsafe fn run<'a>(
             };
             let deadline = Instant::now() + library::response_timeout();
             let submission = submission(&view, request, keep(flags), deadline);
-            Engine::validate(&submission)?;
             // The handle exists, is written and (waitable) can be waited for before anything is
             // sent: a callback comparing its reference with the caller's copy sees the same.
-            let id = engine::next_op_id();
-            if !out.is_null() {
-                // SAFETY: `out` is non-NULL and writable (caller contract).
-                unsafe { *out = handles::operation_handle(id) };
-            }
-            if let Some((waiter, malloc)) = waiter {
-                let waitable = Waitable {
-                    engine: Arc::downgrade(&engine),
-                    waiter,
-                    malloc,
-                };
-                lib.add_waitable(id, waitable);
-            }
-            if let Err(e) = engine.submit_as(id, submission, completion) {
-                lib.forget_waitable(id);
+            let mut reserved = None;
+            let submitted = engine.submit_reserving(submission, completion, |id| {
+                reserved = Some(id);
+                if !out.is_null() {
+                    // SAFETY: `out` is non-NULL and writable (caller contract).
+                    unsafe { *out = handles::operation_handle(id) };
+                }
+                if let Some((waiter, malloc)) = waiter {
+                    let waitable = Waitable {
+                        engine: Arc::downgrade(&engine),
+                        waiter,
+                        malloc,
+                    };
+                    lib.add_waitable(id, waitable);
+                }
+            });
+            if let Err(e) = submitted {
+                if let Some(id) = reserved {
+                    lib.forget_waitable(id);
+                }
                 return Err(e);
             }
             Ok(JobsError::StatusPending)

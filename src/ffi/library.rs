@@ -19,7 +19,7 @@ use crate::core::{Engine, JobsError};
 use crate::ffi::handles::{self, Waitable};
 use crate::ffi::types::{AwsIotJobsOperation_t, IotMqttConnection_t};
 use parking_lot::{Mutex, RwLock};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -83,8 +83,8 @@ pub fn init(mqtt_timeout_ms: u32) -> Result<(), JobsError> {
     *slot = Some(Arc::new(Library {
         runtime,
         config,
-        engines: Mutex::new(Some(HashMap::new())),
-        waitables: Mutex::new(HashMap::new()),
+        engines: Mutex::new(Some(HashMap::default())),
+        waitables: Mutex::new(HashMap::default()),
     }));
     Ok(())
 }

@@ -12,7 +12,7 @@
 //! `IotMqtt_Wait` takes them out.
 
 use core::ffi::c_char;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -151,7 +151,7 @@ impl MqttConnection {
             aws_iot: request.settings.aws_iot,
             callbacks,
             operations,
-            app_callbacks: Mutex::new(HashMap::new()),
+            app_callbacks: Mutex::new(HashMap::default()),
             disconnect_callback: request.disconnect_callback,
             closed: AtomicBool::new(false),
         });

@@ -10,7 +10,7 @@
 //! Application code never runs here: the callback only hands the failure to the engine, which
 //! queues the completion for the callback thread.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -107,7 +107,7 @@ impl Acks {
     pub fn start(resend: Weak<dyn Resend>) -> std::io::Result<Acks> {
         let (notes, received) = unbounded();
         let shared = Arc::new(Shared {
-            watched: Mutex::new(HashMap::new()),
+            watched: Mutex::new(HashMap::default()),
             next: AtomicU64::new(1),
             notes,
         });

@@ -8,7 +8,7 @@
 //! delivery task queued; the task takes the newest document when it runs.
 
 use crate::core::topics::Notify;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 #[derive(Default)]

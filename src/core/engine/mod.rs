@@ -43,8 +43,8 @@ pub type OpId = u64;
 
 static NEXT_OP: AtomicU64 = AtomicU64::new(1);
 
-/// A fresh operation ID, for [`Engine::submit_as`]. IDs are never reused within a process.
-pub fn next_op_id() -> OpId {
+/// A fresh operation ID. IDs are never reused within a process.
+fn next_op_id() -> OpId {
     NEXT_OP.fetch_add(1, Ordering::Relaxed)
 }
 
@@ -225,28 +225,42 @@ impl Engine {
     /// Starts an operation under a fresh ID. On `Ok` its completion will run exactly once; on
     /// `Err` it never runs.
     pub fn submit(&self, sub: Submission<'_>, completion: Completion) -> Result<OpId, JobsError> {
-        let id = next_op_id();
-        self.submit_as(id, sub, completion).map(|()| id)
+        self.submit_reserving(sub, completion, |_| {})
     }
 
-    /// Starts operation `id` (from [`next_op_id`]). The caller may hand `id` out (write the C
-    /// handle) before calling this: nothing can complete the operation before it is recorded
-    /// here, and it is recorded before anything is sent. On `Ok` its completion runs exactly
-    /// once (with the reply, at its deadline, or at [`Engine::shutdown`]); on `Err` it never
-    /// runs, and nothing of the operation is left behind.
-    pub fn submit_as(
+    /// Starts an operation, telling `reserve` its ID once the submission is known to be valid
+    /// and before anything is recorded or sent: the C layer writes the caller's handle there,
+    /// so that no completion can come before it. On `Ok` the completion runs exactly once (with
+    /// the reply, at its deadline, at a failed publish, or at [`Engine::shutdown`]); on `Err`
+    /// it never runs and nothing of the operation is left behind (`reserve` may have run: the
+    /// ID is then never used).
+    pub fn submit_reserving(
+        &self,
+        sub: Submission<'_>,
+        completion: Completion,
+        reserve: impl FnOnce(OpId),
+    ) -> Result<OpId, JobsError> {
+        if self.is_closed() {
+            return Err(JobsError::NotInitialized);
+        }
+        Engine::validate(&sub)?;
+        let id = next_op_id();
+        reserve(id);
+        self.start(id, sub, completion).map(|()| id)
+    }
+
+    fn start(
         &self,
         id: OpId,
         sub: Submission<'_>,
         completion: Completion,
     ) -> Result<(), JobsError> {
-        if self.is_closed() {
-            return Err(JobsError::NotInitialized);
-        }
-        Engine::validate(&sub)?;
         let operation = sub.request.operation();
         let job_id = sub.request.job_id();
-        let token = sub.client_token.map_or_else(token::next, str::to_owned);
+        let token: Arc<str> = sub
+            .client_token
+            .map_or_else(token::next, str::to_owned)
+            .into();
         let payload = sub.request.encode(&token);
         let topic = topics::request_topic(sub.thing, operation, job_id);
         let key = ReplyKey {

@@ -3,14 +3,17 @@
 
 use super::{Completion, OpId, ReplyKey};
 use crate::core::topics::Operation;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// One operation waiting for its reply.
 pub struct Pending {
     /// The thing, operation and job ID the reply must come back on.
     pub key: ReplyKey,
-    pub token: String,
+    /// Shared with the table's index by token (a reference count, not a copy).
+    pub token: Arc<str>,
     /// True when this operation holds a reference on its reply subscription.
     pub subscribed: bool,
     pub deadline: Instant,
@@ -25,10 +28,47 @@ impl Pending {
     }
 }
 
+/// The operations of one client token: almost always one (tokens are unique unless the
+/// application reuses its own), so no vector for it.
+enum Ids {
+    One(OpId),
+    Many(Vec<OpId>),
+}
+
+impl Ids {
+    fn as_slice(&self) -> &[OpId] {
+        match self {
+            Ids::One(id) => std::slice::from_ref(id),
+            Ids::Many(ids) => ids,
+        }
+    }
+
+    fn add(&mut self, id: OpId) {
+        match self {
+            Ids::One(first) => *self = Ids::Many(vec![*first, id]),
+            Ids::Many(ids) => ids.push(id),
+        }
+    }
+
+    /// Removes `id`; true when none is left.
+    fn remove(&mut self, id: OpId) -> bool {
+        match self {
+            Ids::One(only) => *only == id,
+            Ids::Many(ids) => {
+                ids.retain(|i| *i != id);
+                if let [last] = ids[..] {
+                    *self = Ids::One(last);
+                }
+                false
+            }
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct OpTable {
     ops: BTreeMap<OpId, Pending>,
-    by_token: HashMap<String, Vec<OpId>>,
+    by_token: FxHashMap<Arc<str>, Ids>,
     deadlines: BTreeSet<(Instant, OpId)>,
     /// Set once by `close`: nothing is added afterwards.
     closed: bool,
@@ -50,10 +90,12 @@ impl OpTable {
             .first()
             .is_none_or(|(d, _)| pending.deadline < *d);
         self.deadlines.insert((pending.deadline, id));
-        self.by_token
-            .entry(pending.token.clone())
-            .or_default()
-            .push(id);
+        match self.by_token.get_mut(&pending.token) {
+            Some(ids) => ids.add(id),
+            None => {
+                self.by_token.insert(pending.token.clone(), Ids::One(id));
+            }
+        }
         self.ops.insert(id, pending);
         Ok(earliest)
     }
@@ -62,8 +104,7 @@ impl OpTable {
         let pending = self.ops.remove(&id)?;
         self.deadlines.remove(&(pending.deadline, id));
         if let Some(ids) = self.by_token.get_mut(&pending.token) {
-            ids.retain(|i| *i != id);
-            if ids.is_empty() {
+            if ids.remove(id) {
                 self.by_token.remove(&pending.token);
             }
         }
@@ -78,11 +119,16 @@ impl OpTable {
         operation: Operation,
         job_id: Option<&str>,
     ) -> Option<OpId> {
-        self.by_token.get(token)?.iter().copied().find(|id| {
-            self.ops
-                .get(id)
-                .is_some_and(|p| p.answers(thing, operation, job_id))
-        })
+        self.by_token
+            .get(token)?
+            .as_slice()
+            .iter()
+            .copied()
+            .find(|id| {
+                self.ops
+                    .get(id)
+                    .is_some_and(|p| p.answers(thing, operation, job_id))
+            })
     }
 
     /// The oldest operation the reply topic belongs to, whatever its token.

@@ -16,7 +16,7 @@
 //! `RemovePersistentSubscriptions` clears the marks of the operations it names.
 
 use crate::core::topics::Operation;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::time::{Duration, Instant};
 
 /// Which thing, operation and job a reply comes back on: what an operation waits for.
