@@ -1,7 +1,9 @@
-//! The queue between whoever completes an operation and the thread that runs callbacks.
+//! The queues between the library's threads: above all the one between whoever completes an
+//! operation and the thread that runs callbacks ([`TaskQueue`]), and the few others a thread of
+//! ours waits on (each MQTT connection's serial threads, its link supervisor, its acks thread).
 //!
 //! `push` and `close` take the same lock, so every push is ordered against the close: a push
-//! that returns true happened before it, and its task is handed out by `pop` before `pop`
+//! that returns true happened before it, and its item is handed out by `pop` before `pop`
 //! reports the end; a push after the close returns false and keeps nothing. That ordering is
 //! what lets Cleanup promise that every accepted operation's callback runs exactly once before
 //! it returns (`tests/loom_lifecycle.rs` checks it under every interleaving).
@@ -12,22 +14,25 @@ use std::collections::VecDeque;
 /// A unit of work for the callback thread.
 pub type Task = Box<dyn FnOnce() + Send + 'static>;
 
-struct State {
-    tasks: VecDeque<Task>,
+/// The callback thread's queue.
+pub type TaskQueue = Queue<Task>;
+
+struct State<T> {
+    items: VecDeque<T>,
     closed: bool,
 }
 
-/// A first-in, first-out queue of tasks that can be closed once.
-pub struct TaskQueue {
-    state: Mutex<State>,
+/// A first-in, first-out queue, unbounded, that can be closed once.
+pub struct Queue<T> {
+    state: Mutex<State<T>>,
     ready: Condvar,
 }
 
-impl Default for TaskQueue {
+impl<T> Default for Queue<T> {
     fn default() -> Self {
-        TaskQueue {
+        Queue {
             state: Mutex::new(State {
-                tasks: VecDeque::new(),
+                items: VecDeque::new(),
                 closed: false,
             }),
             ready: Condvar::new(),
@@ -35,20 +40,30 @@ impl Default for TaskQueue {
     }
 }
 
-impl TaskQueue {
-    /// Adds `task` at the end; false (the task dropped unrun) once the queue is closed.
-    pub fn push(&self, task: Task) -> bool {
+/// What [`Queue::pop_until`] found.
+#[cfg(not(feature = "loom"))]
+pub enum Popped<T> {
+    Item(T),
+    /// The deadline passed with the queue empty.
+    TimedOut,
+    /// The queue is closed and empty.
+    Closed,
+}
+
+impl<T> Queue<T> {
+    /// Adds `item` at the end; false (the item dropped) once the queue is closed.
+    pub fn push(&self, item: T) -> bool {
         let mut state = self.state.lock();
         if state.closed {
             return false;
         }
-        state.tasks.push_back(task);
+        state.items.push_back(item);
         drop(state);
         self.ready.notify_one();
         true
     }
 
-    /// Refuses every later push. Tasks already queued are still handed out.
+    /// Refuses every later push. Items already queued are still handed out.
     pub fn close(&self) {
         self.state.lock().closed = true;
         self.ready.notify_all();
@@ -58,12 +73,12 @@ impl TaskQueue {
         self.state.lock().closed
     }
 
-    /// The next task, waiting for one; `None` once the queue is closed and empty.
-    pub fn pop(&self) -> Option<Task> {
+    /// The next item, waiting for one; `None` once the queue is closed and empty.
+    pub fn pop(&self) -> Option<T> {
         let mut state = self.state.lock();
         loop {
-            if let Some(task) = state.tasks.pop_front() {
-                return Some(task);
+            if let Some(item) = state.items.pop_front() {
+                return Some(item);
             }
             if state.closed {
                 return None;
@@ -72,9 +87,29 @@ impl TaskQueue {
         }
     }
 
-    /// How many tasks wait.
+    /// The next item, waiting for one until `deadline`.
+    #[cfg(not(feature = "loom"))]
+    pub fn pop_until(&self, deadline: std::time::Instant) -> Popped<T> {
+        let mut state = self.state.lock();
+        loop {
+            if let Some(item) = state.items.pop_front() {
+                return Popped::Item(item);
+            }
+            if state.closed {
+                return Popped::Closed;
+            }
+            if self.ready.wait_until(&mut state, deadline).timed_out() {
+                return match state.items.pop_front() {
+                    Some(item) => Popped::Item(item),
+                    None => Popped::TimedOut,
+                };
+            }
+        }
+    }
+
+    /// How many items wait.
     pub fn len(&self) -> usize {
-        self.state.lock().tasks.len()
+        self.state.lock().items.len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -10,18 +10,11 @@
 
 use crate::core::log::{Level, Throttle};
 use crate::core::panics::contain;
-use crossbeam_channel::{unbounded, Sender};
+use crate::core::queue::TaskQueue;
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::{JoinHandle, ThreadId};
-
-type Task = Box<dyn FnOnce() + Send + 'static>;
-
-enum Message {
-    Run(Task),
-    Stop,
-}
 
 /// How many subscription messages, and how many bytes of them, may wait for the application's
 /// callbacks of one connection.
@@ -36,7 +29,7 @@ struct Waiting {
 
 /// A named thread with a FIFO of tasks.
 pub struct SerialThread {
-    tasks: Sender<Message>,
+    tasks: Arc<TaskQueue>,
     id: ThreadId,
     handle: Mutex<Option<JoinHandle<()>>>,
     waiting: Arc<Waiting>,
@@ -44,17 +37,18 @@ pub struct SerialThread {
 
 impl SerialThread {
     pub fn start(name: &str) -> std::io::Result<SerialThread> {
-        let (tx, rx) = unbounded::<Message>();
+        let tasks = Arc::new(TaskQueue::default());
+        let queue = tasks.clone();
         let handle = std::thread::Builder::new()
             .name(name.to_owned())
             .spawn(move || {
-                while let Ok(Message::Run(task)) = rx.recv() {
+                while let Some(task) = queue.pop() {
                     // A panicking task must not take the later ones down with it.
                     contain("an MQTT callback or operation", task);
                 }
             })?;
         Ok(SerialThread {
-            tasks: tx,
+            tasks,
             id: handle.thread().id(),
             handle: Mutex::new(Some(handle)),
             waiting: Arc::default(),
@@ -63,9 +57,8 @@ impl SerialThread {
 
     /// Queues `task`; false (the task dropped) once the thread was stopped.
     pub fn spawn(&self, task: impl FnOnce() + Send + 'static) -> bool {
-        // Holding the lock orders this task before or after `stop`'s Stop, never lost between.
-        let running = self.handle.lock();
-        running.is_some() && self.tasks.send(Message::Run(Box::new(task))).is_ok()
+        // The queue orders this task before `stop`'s close (it runs) or after it (refused).
+        self.tasks.push(Box::new(task))
     }
 
     /// Queues the delivery of a subscription message of `bytes` bytes, unless
@@ -129,7 +122,7 @@ impl SerialThread {
             let Some(handle) = running.take() else {
                 return;
             };
-            let _ = self.tasks.send(Message::Stop);
+            self.tasks.close();
             handle
         };
         if !self.is_current() {
@@ -145,7 +138,7 @@ mod tests {
     #[test]
     fn subscription_messages_are_bounded_and_the_rest_never_dropped() {
         let thread = SerialThread::start("serial-test").unwrap();
-        let (hold_tx, hold_rx) = crossbeam_channel::bounded::<()>(0);
+        let (hold_tx, hold_rx) = std::sync::mpsc::sync_channel::<()>(0);
         assert!(thread.spawn(move || {
             let _ = hold_rx.recv();
         }));
@@ -182,7 +175,7 @@ mod tests {
     #[test]
     fn a_burst_of_large_messages_stops_at_the_byte_budget() {
         let thread = SerialThread::start("serial-test-bytes").unwrap();
-        let (hold_tx, hold_rx) = crossbeam_channel::bounded::<()>(0);
+        let (hold_tx, hold_rx) = std::sync::mpsc::sync_channel::<()>(0);
         thread.spawn(move || {
             let _ = hold_rx.recv();
         });

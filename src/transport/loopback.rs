@@ -8,9 +8,9 @@
 //! counted so that tests can assert round trips.
 
 use super::{Qos, Router, Transport, TransportError};
+use crate::core::queue::Queue;
 use crate::core::topics::topic_matches;
 use crate::transport::responder::Responder;
-use crossbeam_channel::{unbounded, Sender};
 use parking_lot::Mutex;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -39,7 +39,7 @@ pub struct Loopback {
     subscriptions: Mutex<BTreeSet<String>>,
     responder: Mutex<Option<Box<dyn Responder>>>,
     faults: Mutex<Faults>,
-    outbox: Sender<(String, Vec<u8>)>,
+    outbox: Arc<Queue<(String, Vec<u8>)>>,
     subscribes: AtomicUsize,
     unsubscribes: AtomicUsize,
     publishes: AtomicUsize,
@@ -48,12 +48,13 @@ pub struct Loopback {
 impl Loopback {
     /// A loopback delivering to `router`; `aws_iot` selects AWS IoT reply delivery.
     pub fn new(router: Arc<Router>, aws_iot: bool) -> Arc<Loopback> {
-        let (tx, rx) = unbounded::<(String, Vec<u8>)>();
+        let tx = Arc::new(Queue::<(String, Vec<u8>)>::default());
+        let rx = tx.clone();
         let deliver_to = router.clone();
         std::thread::Builder::new()
             .name("loopback-receive".into())
             .spawn(move || {
-                for (topic, payload) in rx {
+                while let Some((topic, payload)) = rx.pop() {
                     deliver_to.deliver(&topic, &payload);
                 }
             })
@@ -124,13 +125,13 @@ impl Loopback {
                 .iter()
                 .any(|f| topic_matches(f, topic));
         if wanted {
-            let _ = self.outbox.send((topic.to_owned(), payload.to_vec()));
+            self.outbox.push((topic.to_owned(), payload.to_vec()));
         }
     }
 
     /// Delivers a message whatever the subscriptions (a misbehaving broker).
     pub fn inject_unsolicited(&self, topic: &str, payload: &[u8]) {
-        let _ = self.outbox.send((topic.to_owned(), payload.to_vec()));
+        self.outbox.push((topic.to_owned(), payload.to_vec()));
     }
 
     fn check_link(&self) -> Result<(), TransportError> {
@@ -204,5 +205,12 @@ impl Transport for Loopback {
 
     fn is_aws_iot(&self) -> bool {
         self.aws_iot
+    }
+}
+
+impl Drop for Loopback {
+    /// The receive thread ends once what was queued is delivered.
+    fn drop(&mut self) {
+        self.outbox.close();
     }
 }

@@ -21,7 +21,6 @@ use std::sync::{Arc, OnceLock, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
 use paho_mqtt as paho;
 use parking_lot::{Condvar, Mutex};
 
@@ -32,6 +31,7 @@ use super::tls_files;
 use super::{PublishFailed, Qos, Router, Transport, TransportError};
 use crate::core::log;
 use crate::core::panics::contain;
+use crate::core::queue::{Popped, Queue};
 use crate::core::topics::topic_matches;
 
 /// How the link is re-established after it dropped: wait `first`, then double the wait after
@@ -237,7 +237,7 @@ pub struct PahoTransport {
     link: Mutex<LinkState>,
     link_changed: Condvar,
     subs: Mutex<BTreeMap<String, Holders>>,
-    events: Sender<Event>,
+    events: Arc<Queue<Event>>,
     supervisor: Mutex<Option<JoinHandle<()>>>,
     /// The publishes handed to Paho without waiting (see [`paho_acks`]).
     acks: OnceLock<Acks>,
@@ -393,7 +393,8 @@ impl PahoTransport {
             .create_client()
             .map_err(|e| ConnectError::Invalid(e.to_string()))?;
 
-        let (events_tx, events_rx) = unbounded();
+        let events_tx = Arc::new(Queue::default());
+        let events_rx = events_tx.clone();
         // Both run on Paho's threads, called from C: nothing may unwind out of them.
         client.set_message_callback(move |_, message| {
             let Some(message) = message else { return };
@@ -410,7 +411,7 @@ impl PahoTransport {
         let lost_tx = events_tx.clone();
         client.set_connection_lost_callback(move |_| {
             contain("the MQTT connection-lost callback", || {
-                let _ = lost_tx.send(Event::Lost);
+                lost_tx.push(Event::Lost);
             });
         });
 
@@ -501,7 +502,7 @@ impl PahoTransport {
             link.closed = true;
             self.link_changed.notify_all();
         }
-        let _ = self.events.send(Event::Close);
+        self.events.push(Event::Close);
         if let Some(handle) = self.supervisor.lock().take() {
             if handle.thread().id() != std::thread::current().id() {
                 let _ = handle.join();
@@ -829,12 +830,12 @@ pub(crate) fn classify(error: paho::Error) -> TransportError {
 /// transport is closed.
 fn supervise(
     transport: Weak<PahoTransport>,
-    events: Receiver<Event>,
+    events: Arc<Queue<Event>>,
     listener: Arc<dyn LinkEvents>,
     backoff: Backoff,
     attempt: Duration,
 ) {
-    while let Ok(event) = events.recv() {
+    while let Some(event) = events.pop() {
         if matches!(event, Event::Close) {
             return;
         }
@@ -847,9 +848,9 @@ fn supervise(
         listener.lost();
         let mut wait = backoff.first;
         loop {
-            match events.recv_timeout(wait) {
-                Ok(Event::Close) | Err(RecvTimeoutError::Disconnected) => return,
-                Ok(Event::Lost) | Err(RecvTimeoutError::Timeout) => {}
+            match events.pop_until(Instant::now() + wait) {
+                Popped::Item(Event::Close) | Popped::Closed => return,
+                Popped::Item(Event::Lost) | Popped::TimedOut => {}
             }
             let Some(t) = transport.upgrade() else { return };
             if t.is_closed() {

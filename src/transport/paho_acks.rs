@@ -19,11 +19,11 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
 use paho_mqtt as paho;
 use parking_lot::Mutex;
 
 use super::{PublishFailed, TransportError};
+use crate::core::queue::{Popped, Queue};
 
 /// What the acks thread is told.
 enum Note {
@@ -36,16 +36,16 @@ enum Note {
 /// The waker of one watched publish.
 struct Wakes {
     id: u64,
-    notes: Sender<Note>,
+    notes: Arc<Queue<Note>>,
 }
 
 impl Wake for Wakes {
     fn wake(self: Arc<Self>) {
-        let _ = self.notes.send(Note::Woken(self.id));
+        self.notes.push(Note::Woken(self.id));
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        let _ = self.notes.send(Note::Woken(self.id));
+        self.notes.push(Note::Woken(self.id));
     }
 }
 
@@ -70,7 +70,7 @@ pub trait Resend: Send + Sync {
 struct Shared {
     watched: Mutex<HashMap<u64, Watched>>,
     next: AtomicU64,
-    notes: Sender<Note>,
+    notes: Arc<Queue<Note>>,
 }
 
 /// The publishes of one connection in flight, and the thread that watches them.
@@ -88,7 +88,7 @@ enum Polled {
     Waiting,
 }
 
-fn poll(id: u64, token: &mut paho::DeliveryToken, notes: &Sender<Note>) -> Polled {
+fn poll(id: u64, token: &mut paho::DeliveryToken, notes: &Arc<Queue<Note>>) -> Polled {
     let waker = Waker::from(Arc::new(Wakes {
         id,
         notes: notes.clone(),
@@ -105,7 +105,8 @@ impl Acks {
     /// Starts the thread; `resend` is the transport (held weakly: the thread never keeps it
     /// alive).
     pub fn start(resend: Weak<dyn Resend>) -> std::io::Result<Acks> {
-        let (notes, received) = unbounded();
+        let notes = Arc::new(Queue::default());
+        let received = notes.clone();
         let shared = Arc::new(Shared {
             watched: Mutex::new(HashMap::default()),
             next: AtomicU64::new(1),
@@ -137,7 +138,7 @@ impl Acks {
         let Some(thread) = self.thread.lock().take() else {
             return;
         };
-        let _ = self.shared.notes.send(Note::Stop);
+        self.shared.notes.push(Note::Stop);
         if thread.thread().id() != std::thread::current().id() {
             let _ = thread.join();
         }
@@ -167,24 +168,24 @@ fn watch(shared: &Shared, token: paho::DeliveryToken, failed: PublishFailed, dea
         }
         // Already failed: leave it to the thread, which knows how to try again.
         Polled::Failed(_) => {
-            let _ = shared.notes.send(Note::Woken(id));
+            shared.notes.push(Note::Woken(id));
         }
     }
 }
 
-fn run(shared: &Arc<Shared>, notes: &Receiver<Note>, resend: &Weak<dyn Resend>) {
+fn run(shared: &Arc<Shared>, notes: &Queue<Note>, resend: &Weak<dyn Resend>) {
     let mut swept = Instant::now();
     loop {
-        match notes.recv_timeout(SWEEP) {
-            Ok(Note::Woken(id)) => settle(shared, id, resend),
-            Ok(Note::Stop) | Err(RecvTimeoutError::Disconnected) => {
+        match notes.pop_until(Instant::now() + SWEEP) {
+            Popped::Item(Note::Woken(id)) => settle(shared, id, resend),
+            Popped::Item(Note::Stop) | Popped::Closed => {
                 let all: Vec<Watched> = shared.watched.lock().drain().map(|(_, w)| w).collect();
                 for watched in all {
                     (watched.failed)(TransportError::NotConnected);
                 }
                 return;
             }
-            Err(RecvTimeoutError::Timeout) => {}
+            Popped::TimedOut => {}
         }
         if swept.elapsed() >= SWEEP {
             expire(shared);
