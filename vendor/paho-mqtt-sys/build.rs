@@ -115,7 +115,8 @@ where
     P: AsRef<Path>,
 {
     let install_path = install_path.as_ref();
-    let lib_dirs = &["lib", "lib64"];
+    // (awsiotjobs: "build/src" is where a build of the library target alone leaves it.)
+    let lib_dirs = &["build/src", "lib", "lib64"];
 
     let lib_base = link_lib_base();
 
@@ -294,8 +295,25 @@ mod build {
             .define("PAHO_HIGH_PERFORMANCE", "on")
             .define("PAHO_WITH_SSL", ssl);
 
-        if !is_windows() {
-            cmk_cfg.define("PAHO_WITH_UNIX_SOCKETS", "on");
+        // (awsiotjobs: a lean Paho C. Only the asynchronous library is built (the one paho-mqtt
+        // links), without Unix-domain sockets or persistence, which nothing here uses; each
+        // function in a section of its own so the final link drops what is never called; no
+        // unwind tables; and optimised for size in optimised builds.)
+        cmk_cfg
+            .define("PAHO_WITH_UNIX_SOCKETS", "off")
+            .cflag("-ffunction-sections")
+            .cflag("-fdata-sections")
+            // No unwinding ever crosses Paho C (every callback into Rust catches its panics).
+            .cflag("-fno-asynchronous-unwind-tables")
+            .cflag("-fno-unwind-tables")
+            .cflag("-DNO_PERSISTENCE")
+            .build_target(if cfg!(feature = "ssl") {
+                "paho-mqtt3as-static"
+            } else {
+                "paho-mqtt3a-static"
+            });
+        if env::var("OPT_LEVEL").is_ok_and(|level| level != "0") {
+            cmk_cfg.profile("MinSizeRel");
         }
 
         if is_msvc() {
