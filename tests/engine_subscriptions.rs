@@ -141,7 +141,11 @@ fn aws_iot_mode_subscribes_once_per_thing_as_v4_did() {
 
 #[test]
 fn aws_iot_mode_goes_on_when_the_broker_refuses_the_subscription() {
-    let rig = Rig::aws_iot();
+    let config = EngineConfig {
+        linger_idle: Duration::from_millis(300),
+        ..EngineConfig::default()
+    };
+    let rig = Rig::with(true, config);
     rig.lb.fail_subscribes(1);
     // AWS IoT delivers the reply to its requester without any subscription.
     assert_eq!(
@@ -150,9 +154,16 @@ fn aws_iot_mode_goes_on_when_the_broker_refuses_the_subscription() {
     );
     assert!(rig.lb.subscriptions().is_empty());
     assert_eq!(rig.engine.stats(), Default::default());
-    // The next operation of the thing tries again.
-    rig.run("T1", get_pending()).unwrap();
-    assert_eq!(rig.lb.subscriptions(), filters_of(&["T1"]));
+    // The refusal is remembered: the next operations do not ask again...
+    for _ in 0..3 {
+        rig.run("T1", get_pending()).unwrap();
+    }
+    assert_eq!(rig.lb.counts().subscribes, 1);
+    // ...until it is forgotten (after linger_idle), when the thing subscribes again.
+    assert!(eventually(|| {
+        rig.run("T1", get_pending()).unwrap();
+        rig.lb.subscriptions() == filters_of(&["T1"])
+    }));
 }
 
 #[test]

@@ -94,6 +94,13 @@ pub trait Transport: Send + Sync {
         drop(failed);
         self.publish(topic, payload, qos, timeout)
     }
+    /// Unsubscribes from `filters` without waiting for the broker, where the transport can
+    /// (the engine gives up lingering subscriptions this way, on its callback thread, which
+    /// must not wait on the network). The default waits, as [`Transport::unsubscribe`] does,
+    /// for at most `timeout`; a failure is ignored.
+    fn unsubscribe_queued(&self, filters: &[&str], timeout: Duration) {
+        let _ = self.unsubscribe(filters, timeout);
+    }
     /// True when the broker is AWS IoT, which delivers a Jobs reply to the requesting client
     /// without any subscription (the connection's `awsIotMqttMode`).
     fn is_aws_iot(&self) -> bool;

@@ -221,6 +221,8 @@ enum Event {
 const POLL: Duration = Duration::from_millis(10);
 /// AWS IoT accepts at most this many filters in one SUBSCRIBE.
 const AWS_MAX_FILTERS_PER_SUBSCRIBE: usize = 8;
+/// How many publishes Paho may hold unsent for one connection.
+const MAX_QUEUED_PUBLISHES: i32 = 65_535;
 /// The longest a single reconnect attempt (CONNECT and the resubscriptions) may take.
 const MAX_ATTEMPT: Duration = Duration::from_secs(30);
 
@@ -390,6 +392,9 @@ impl PahoTransport {
             .server_uri(settings.uri())
             .client_id(settings.client_id.as_str())
             .persistence(None)
+            // Paho refuses a publish while this many wait unsent (its default is 100): with
+            // requests queued without waiting, the operations in flight are the bound.
+            .max_buffered_messages(MAX_QUEUED_PUBLISHES)
             .create_client()
             .map_err(|e| ConnectError::Invalid(e.to_string()))?;
 
@@ -601,20 +606,7 @@ impl PahoTransport {
         filters: &[&str],
         timeout: Duration,
     ) -> Result<(), TransportError> {
-        let released: Vec<String> = {
-            let mut subs = self.subs.lock();
-            let mut released = Vec::new();
-            for filter in filters {
-                if let Some(holders) = subs.get_mut(*filter) {
-                    *holders.slot(holder) = None;
-                    if holders.qos().is_none() {
-                        subs.remove(*filter);
-                        released.push((*filter).to_owned());
-                    }
-                }
-            }
-            released
-        };
+        let released = self.release(holder, filters);
         if released.is_empty() {
             return Ok(());
         }
@@ -624,6 +616,23 @@ impl PahoTransport {
                 .wait_for(left)
                 .map(|_| ())
         })
+    }
+
+    /// Releases `filters` for `holder`; returns those nobody holds any more (no longer restored
+    /// on reconnection), to be unsubscribed.
+    fn release(&self, holder: Holder, filters: &[&str]) -> Vec<String> {
+        let mut subs = self.subs.lock();
+        let mut released = Vec::new();
+        for filter in filters {
+            if let Some(holders) = subs.get_mut(*filter) {
+                *holders.slot(holder) = None;
+                if holders.qos().is_none() {
+                    subs.remove(*filter);
+                    released.push((*filter).to_owned());
+                }
+            }
+        }
+        released
     }
 
     /// Records subscriptions the broker already has (a persistent session's), without sending
@@ -896,6 +905,16 @@ impl Transport for PahoTransport {
         timeout: Duration,
     ) -> Result<(), TransportError> {
         self.publish_message(topic, payload, qos, false, timeout)
+    }
+
+    /// Releases the filters at once and, over a live link, hands the UNSUBSCRIBE to Paho
+    /// without waiting: nothing is lost if it never reaches the broker (a clean session forgets
+    /// it anyway; at worst a persistent one keeps delivering replies the engine ignores).
+    fn unsubscribe_queued(&self, filters: &[&str], _timeout: Duration) {
+        let released = self.release(Holder::Jobs, filters);
+        if !released.is_empty() && self.is_up() {
+            drop(self.client.unsubscribe_many(&released));
+        }
     }
 
     /// Hands the message to Paho and returns; [`Acks`] watches it from then on.

@@ -85,11 +85,16 @@ pub struct EngineConfig {
     pub linger_max: usize,
     /// An unused reply subscription is dropped after this long.
     pub linger_idle: Duration,
-    /// In awsIotMqttMode, at most this many things keep reply subscriptions (used or not):
-    /// each takes three of the connection's subscriptions, and AWS IoT allows
-    /// [`AWS_IOT_SUBSCRIPTIONS_PER_CONNECTION`]. A thing beyond it while all are in use
-    /// subscribes anyway; if the broker refuses, its operations go on without the
-    /// subscription, since AWS IoT delivers a reply to its requester regardless.
+    /// Over the bounds (`linger_max`, `aws_iot_max_things`), an unused subscription is dropped
+    /// only once it was unused this long: so that going round many things does not
+    /// unsubscribe and subscribe again on every operation.
+    pub linger_grace: Duration,
+    /// In awsIotMqttMode, the things that keep reply subscriptions are brought back to this
+    /// many once the others have been unused `linger_grace`: each takes three of the
+    /// connection's subscriptions, and AWS IoT allows [`AWS_IOT_SUBSCRIPTIONS_PER_CONNECTION`].
+    /// More things in use at once subscribe anyway; a subscription the broker refuses is gone
+    /// around (AWS IoT delivers a reply to its requester regardless) and the refusal
+    /// remembered for `linger_idle`.
     pub aws_iot_max_things: usize,
 }
 
@@ -99,6 +104,7 @@ impl Default for EngineConfig {
             mqtt_timeout: Duration::from_millis(5000),
             linger_max: 64,
             linger_idle: Duration::from_secs(60),
+            linger_grace: Duration::from_secs(1),
             // 24 subscriptions, leaving 26 for notifications and the application's own.
             aws_iot_max_things: 8,
         }
@@ -147,6 +153,7 @@ impl Engine {
             } else {
                 usize::MAX
             },
+            grace: config.linger_grace,
         };
         let engine = Arc::new_cyclic(|me| Engine {
             transport,

@@ -28,6 +28,7 @@ impl Engine {
             }
             match subs.acquire(thing, operation, keep) {
                 Acquire::Ready => return Ok(true),
+                Acquire::Refused => return Ok(false),
                 Acquire::Wait => {
                     self.subs_changed.wait(&mut subs);
                 }
@@ -55,6 +56,8 @@ impl Engine {
         match result {
             Ok(()) => Ok(true),
             Err(e) if self.transport.is_aws_iot() => {
+                let until = Instant::now() + self.config.linger_idle;
+                self.subs.lock().remember_refusal(thing, until);
                 log::warn(&format!(
                     "subscribing to the replies of {thing} failed ({e}); going on without: \
                      AWS IoT delivers replies to their requester"
@@ -118,7 +121,10 @@ impl Engine {
             if !self.subs.lock().begin_unsubscribe(thing) {
                 continue;
             }
-            let _ = self.unsubscribe_replies(thing);
+            let filters = topics::reply_filters(thing);
+            let refs = filters.each_ref().map(String::as_str);
+            self.transport
+                .unsubscribe_queued(&refs, self.config.mqtt_timeout);
             self.subs.lock().unsubscribed(thing);
             self.subs_changed.notify_all();
         }

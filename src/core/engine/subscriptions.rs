@@ -8,12 +8,17 @@
 //! subscribers (mosquitto, a gateway's broker, a bridge) needs it, as v4 did in every mode.
 //!
 //! An entry is counted by the operations using it. At zero it lingers instead of being
-//! unsubscribed: at most `linger_max` lingering entries, each for at most `linger_idle`, and in
-//! all at most `max_things` entries (AWS IoT allows 50 subscriptions per connection: in
-//! awsIotMqttMode the engine keeps fewer than that, see `EngineConfig`); beyond any of these the
-//! oldest lingering entry goes. `KEEP_SUBSCRIPTIONS` marks an entry persistent for the
-//! operation that asked; a persistent entry never lingers out, and
-//! `RemovePersistentSubscriptions` clears the marks of the operations it names.
+//! unsubscribed, for at most `linger_idle`; and while the table is over its bounds (more than
+//! `linger_max` lingering entries, or more than `max_things` entries in all: AWS IoT allows 50
+//! subscriptions per connection, so in awsIotMqttMode the engine keeps fewer, see
+//! `EngineConfig`), the oldest lingering entries go, but only once they have lingered `grace`:
+//! a gateway going round more things than the bounds allows then keeps their subscriptions
+//! while it does, instead of unsubscribing and subscribing again on every operation. A thing
+//! whose subscription the broker refused (in awsIotMqttMode) is remembered as such for
+//! `linger_idle`, so that its operations go on without one rather than asking again each time.
+//! `KEEP_SUBSCRIPTIONS` marks an entry persistent for the operation that asked; a persistent
+//! entry never lingers out, and `RemovePersistentSubscriptions` clears the marks of the
+//! operations it names.
 
 use crate::core::topics::Operation;
 use rustc_hash::FxHashMap as HashMap;
@@ -57,6 +62,8 @@ pub enum Acquire {
     Ready,
     /// The caller must subscribe (the entry is marked `Subscribing`).
     MustSubscribe,
+    /// The broker refused this thing's subscription not long ago: go on without one.
+    Refused,
     /// Another thread is (un)subscribing this thing: wait and try again.
     Wait,
 }
@@ -70,11 +77,15 @@ pub struct Bounds {
     pub linger_idle: Duration,
     /// Entries in all (used or not) beyond which lingering ones go first.
     pub max_things: usize,
+    /// How long an entry lingers at least before the bounds make it go.
+    pub grace: Duration,
 }
 
 #[derive(Default)]
 pub struct SubTable {
     entries: HashMap<String, SubEntry>,
+    /// Things whose subscription the broker refused, until when that is remembered.
+    refused: HashMap<String, Instant>,
     /// How many entries have `idle_since` set (kept so that `lingering` is O(1)).
     idle: usize,
 }
@@ -93,6 +104,12 @@ impl SubTable {
     /// Takes a reference on `thing`'s entry for an operation; `keep` marks it persistent for
     /// that operation.
     pub fn acquire(&mut self, thing: &str, operation: Operation, keep: bool) -> Acquire {
+        if let Some(until) = self.refused.get(thing) {
+            if Instant::now() < *until {
+                return Acquire::Refused;
+            }
+            self.refused.remove(thing);
+        }
         let keep = if keep { bit(operation) } else { 0 };
         match self.entries.get_mut(thing) {
             Some(e) if matches!(e.state, SubState::Active | SubState::UnsubscribeQueued) => {
@@ -134,6 +151,11 @@ impl SubTable {
         }
     }
 
+    /// Remembers, until `until`, that the broker refused `thing`'s subscription.
+    pub fn remember_refusal(&mut self, thing: &str, until: Instant) {
+        self.refused.insert(thing.to_owned(), until);
+    }
+
     /// Drops one reference; the entry then lingers if unused and not persistent.
     pub fn release(&mut self, thing: &str, now: Instant) {
         if let Some(e) = self.entries.get_mut(thing) {
@@ -149,11 +171,13 @@ impl SubTable {
         self.idle > bounds.linger_max || (self.idle > 0 && self.entries.len() > bounds.max_things)
     }
 
-    /// Picks the entries to unsubscribe now: lingering longer than `linger_idle`, and the
-    /// oldest lingering ones while more than `linger_max` linger or more than `max_things`
-    /// entries exist. They are marked `UnsubscribeQueued`; call `begin_unsubscribe` before
-    /// unsubscribing each (it may have been taken back meanwhile) and `unsubscribed` when done.
+    /// Picks the entries to unsubscribe now: lingering longer than `linger_idle`, and, while
+    /// more than `linger_max` linger or more than `max_things` entries exist, the oldest
+    /// lingering ones that lingered at least `grace`. They are marked `UnsubscribeQueued`; call
+    /// `begin_unsubscribe` before unsubscribing each (it may have been taken back meanwhile) and
+    /// `unsubscribed` when done. Refusals older than `linger_idle` are forgotten.
     pub fn evictions(&mut self, now: Instant, bounds: &Bounds) -> Vec<String> {
+        self.refused.retain(|_, until| now < *until);
         let mut lingering: Vec<(Instant, &String)> = self
             .entries
             .iter()
@@ -167,7 +191,10 @@ impl SubTable {
         let chosen: Vec<String> = lingering
             .iter()
             .enumerate()
-            .filter(|(i, (since, _))| *i < over || now.duration_since(*since) >= bounds.linger_idle)
+            .filter(|(i, (since, _))| {
+                let idle = now.saturating_duration_since(*since);
+                (*i < over && idle >= bounds.grace) || idle >= bounds.linger_idle
+            })
             .map(|(_, (_, k))| (*k).clone())
             .collect();
         for thing in &chosen {
@@ -243,6 +270,7 @@ impl SubTable {
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.refused.clear();
         self.idle = 0;
     }
 }
@@ -258,6 +286,7 @@ mod tests {
             linger_max,
             linger_idle: Duration::from_secs(60),
             max_things,
+            grace: Duration::ZERO,
         }
     }
 
@@ -378,5 +407,41 @@ mod tests {
         t.acquire("T", UPDATE, false);
         t.subscribed("T", false, UPDATE, false);
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn over_the_bounds_an_entry_goes_only_after_its_grace() {
+        let mut t = SubTable::default();
+        let now = Instant::now();
+        for thing in ["a", "b", "c"] {
+            subscribe(&mut t, thing, false);
+            t.release(thing, now);
+        }
+        let bounds = Bounds {
+            grace: Duration::from_secs(1),
+            ..bounds(1, 64)
+        };
+        // Two too many, but none lingered a second yet: a thing used round and round keeps
+        // its subscription.
+        assert!(t.over(&bounds));
+        assert!(t.evictions(now, &bounds).is_empty());
+        let later = now + Duration::from_secs(1);
+        assert_eq!(t.evictions(later, &bounds).len(), 2);
+    }
+
+    #[test]
+    fn a_refusal_is_remembered_for_a_while() {
+        let mut t = SubTable::default();
+        let now = Instant::now();
+        t.acquire("T", UPDATE, false);
+        t.subscribed("T", false, UPDATE, false);
+        t.remember_refusal("T", now + Duration::from_secs(60));
+        assert!(matches!(t.acquire("T", UPDATE, false), Acquire::Refused));
+        assert!(t.is_empty());
+        t.evictions(now + Duration::from_secs(61), &bounds(64, 64));
+        assert!(matches!(
+            t.acquire("T", UPDATE, false),
+            Acquire::MustSubscribe
+        ));
     }
 }
