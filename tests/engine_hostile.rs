@@ -263,7 +263,7 @@ fn reply_of_size(size: usize) -> String {
 
 #[test]
 fn a_reply_of_aws_iots_largest_message_is_delivered_whole_and_a_larger_one_refused() {
-    use awsiotjobs::transport::router::MAX_JOBS_MESSAGE;
+    use awsiotjobs::core::router::MAX_JOBS_MESSAGE;
     let rig = Rig::new();
     let done = Completions::new();
     let id = victim(&rig, &done);

@@ -9,9 +9,10 @@
 
 mod mqtt_support;
 
+use awsiotjobs::core::router::Router;
+use awsiotjobs::core::transport::{Qos, Transport};
 use awsiotjobs::transport::paho::{ConnectError, LinkEvents, PahoTransport, Settings};
 use awsiotjobs::transport::paho_reaper;
-use awsiotjobs::transport::{Qos, Router, Transport};
 use mqtt_support::*;
 use std::net::TcpListener;
 use std::sync::Arc;

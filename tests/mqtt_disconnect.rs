@@ -7,8 +7,8 @@
 
 mod mqtt_support;
 
+use awsiotjobs::core::router::Router;
 use awsiotjobs::transport::paho::{LinkEvents, PahoTransport, Settings};
-use awsiotjobs::transport::Router;
 use mqtt_support::*;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -6,8 +6,8 @@
 
 mod mqtt_support;
 
+use awsiotjobs::core::router::Router;
 use awsiotjobs::transport::paho::{ConnectError, LinkEvents, PahoTransport, Settings, TlsSettings};
-use awsiotjobs::transport::Router;
 use mqtt_support::*;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};

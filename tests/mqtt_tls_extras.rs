@@ -5,10 +5,11 @@
 
 mod mqtt_support;
 
+use awsiotjobs::core::router::Router;
+use awsiotjobs::core::transport::{Qos, Transport};
 use awsiotjobs::transport::paho::Will;
 use awsiotjobs::transport::paho::{ConnectError, LinkEvents, PahoTransport, Settings, TlsSettings};
 use awsiotjobs::transport::paho_hooks::TlsExtras;
-use awsiotjobs::transport::{Qos, Router, Transport};
 use mqtt_support::tap::{client_hello_server_name, records, Tap};
 use mqtt_support::*;
 use paho_mqtt as paho;

@@ -8,13 +8,14 @@ use awsiotjobs::core::engine::{
     Completion, Engine, EngineConfig, NotifyCallback, Outcome, Submission, Waiter,
 };
 use awsiotjobs::core::request::{JobState, Request, UpdateFields};
+use awsiotjobs::core::router::Router;
 use awsiotjobs::core::runtime::Runtime;
 use awsiotjobs::core::topics::Notify;
+use awsiotjobs::core::transport::{Qos, Transport, TransportError};
 use awsiotjobs::core::JobsError;
 use awsiotjobs::transport::paho::{
     Backoff, ConnectError, LinkEvents, PahoTransport, Settings, TlsSettings,
 };
-use awsiotjobs::transport::{Qos, Router, Transport, TransportError};
 use mqtt_support::*;
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};

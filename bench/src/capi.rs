@@ -13,8 +13,9 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use awsiotjobs::core::router::Router;
+use awsiotjobs::core::transport::{Qos, Transport};
 use awsiotjobs::transport::paho::{LinkEvents, PahoTransport, Settings};
-use awsiotjobs::transport::{Qos, Router, Transport};
 
 pub type Connection = *mut c_void;
 
@@ -469,10 +470,10 @@ unsafe fn filters<'a>(
         .collect()
 }
 
-fn status(result: Result<(), awsiotjobs::transport::TransportError>) -> u32 {
+fn status(result: Result<(), awsiotjobs::core::transport::TransportError>) -> u32 {
     match result {
         Ok(()) => 0,
-        Err(awsiotjobs::transport::TransportError::Timeout) => 8,
+        Err(awsiotjobs::core::transport::TransportError::Timeout) => 8,
         Err(_) => 5,
     }
 }

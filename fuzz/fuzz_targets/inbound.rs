@@ -22,7 +22,7 @@ use awsiotjobs::core::runtime::Runtime;
 use awsiotjobs::core::topics::{self, Notify, Operation, Verdict};
 use awsiotjobs::core::{Engine, JobsError};
 use awsiotjobs::core::topics::topic_matches;
-use awsiotjobs::transport::Router;
+use awsiotjobs::core::router::Router;
 use awsiotjobs_fuzz::inbound::*;
 use awsiotjobs_fuzz::{expected_rejection, recording_loopback, value_head, LEGAL_CODES};
 use libfuzzer_sys::fuzz_target;

@@ -16,7 +16,7 @@ use awsiotjobs::core::request::{JobState, Request, UpdateFields};
 use awsiotjobs::core::runtime::Runtime;
 use awsiotjobs::core::topics::{self, Inbound, Operation, Verdict};
 use awsiotjobs::core::{Engine, JobsError};
-use awsiotjobs::transport::Router;
+use awsiotjobs::core::router::Router;
 use awsiotjobs_fuzz::requests::*;
 use awsiotjobs_fuzz::{recording_loopback, Published};
 use libfuzzer_sys::fuzz_target;

@@ -9,7 +9,7 @@
 
 use arbitrary::Unstructured;
 use awsiotjobs::transport::loopback::Loopback;
-use awsiotjobs::transport::Router;
+use awsiotjobs::core::router::Router;
 use std::sync::{Arc, Mutex};
 
 pub mod c_entry;

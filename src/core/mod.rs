@@ -11,7 +11,9 @@
 //! `queue`; `sync` names the locks that a model checker replaces in `tests/loom_lifecycle.rs`;
 //! `doc_parser` finds a key's value in a JSON document without allocating
 //! (`AwsIotDocParser_FindValue`) and `platform_timers` runs the timers of `IotClock_Timer*`.
-//! Everything here is usable from Rust directly and is what the C layer calls into.
+//! `transport` is the port every MQTT client is adapted to, and `router` hands inbound messages
+//! to the engine or the application. Everything here is usable from Rust directly and is what
+//! the C layer calls into; nothing here names Paho, the FFI or C types.
 #![deny(unsafe_code)]
 
 pub mod doc_parser;
@@ -23,10 +25,12 @@ pub mod platform_timers;
 pub mod queue;
 pub mod reply;
 pub mod request;
+pub mod router;
 pub mod runtime;
 pub mod sync;
 pub mod token;
 pub mod topics;
+pub mod transport;
 pub mod validate;
 
 pub use engine::Engine;

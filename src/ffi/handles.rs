@@ -7,9 +7,9 @@
 //! the engine's operation IDs, also never reused.
 
 use crate::core::engine::{OpId, Waiter};
+use crate::core::transport::Connection;
 use crate::core::Engine;
 use crate::ffi::types::{AwsIotJobsOperation_t, IotMqttConnection_t};
-use crate::transport::Connection;
 use parking_lot::Mutex;
 use rustc_hash::FxHashMap as HashMap;
 use std::ffi::c_void;

@@ -22,7 +22,7 @@ use super::types::{
     IotMqttNetworkInfo_t, IotMqttOperationType, IotMqttOperation_t, IotMqttPublishInfo_t,
     IotMqttSubscription_t, IOT_MQTT_FLAG_CLEANUP_ONLY, IOT_MQTT_FLAG_WAITABLE,
 };
-use crate::transport::Qos;
+use crate::core::transport::Qos;
 
 static INITIALIZED: AtomicBool = AtomicBool::new(false);
 

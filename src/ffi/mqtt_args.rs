@@ -15,9 +15,9 @@ use super::types::{
     IotMqttCallbackInfo_t, IotMqttCallbackParam_t, IotMqttConnectInfo_t, IotMqttError,
     IotMqttNetworkInfo_t, IotMqttPublishInfo_t, IotMqttSubscription_t, IotNetworkCredentials,
 };
+use crate::core::transport::Qos;
 use crate::transport::paho::{Settings, TlsSettings, Will};
 use crate::transport::paho_hooks::{TlsExtras, MAX_SEND_FRAGMENT};
-use crate::transport::Qos;
 
 /// The result of reading or doing something for an `IotMqtt_*` function.
 pub type MqttResult<T> = Result<T, IotMqttError>;

@@ -29,9 +29,10 @@ use super::types::{
     IotMqttError, IotMqttError_t, IotMqttOperationType_t, IotMqttOperation_t, IotMqttPublishInfo_t,
 };
 use crate::core::panics::contain;
+use crate::core::router::Router;
+use crate::core::transport::{Connection, Qos, TransportError};
 use crate::ffi::boundary::SendPtr;
 use crate::transport::paho::{self, ConnectError, Holder, LinkEvents, PahoTransport};
-use crate::transport::{Connection, Qos, Router, TransportError};
 
 /// The code of a transport failure, as the v4 MQTT library reported it.
 pub fn status_of(result: Result<(), TransportError>) -> IotMqttError {

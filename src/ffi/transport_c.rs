@@ -12,8 +12,9 @@ use super::library;
 use super::types::{
     AwsIotJobsError_t, IotMqttConnection_t, IotMqttError, IotMqttError_t, IotMqttQos_t,
 };
+use crate::core::router::Router;
+use crate::core::transport::{Connection, Qos, Transport, TransportError};
 use crate::core::JobsError;
-use crate::transport::{Connection, Qos, Router, Transport, TransportError};
 
 /// The functions through which the Jobs library uses a firmware-provided MQTT client. Each
 /// function gets `pContext` as its first argument.

@@ -7,9 +7,10 @@
 //! loopback's own, as a network client's receive thread would, and in order. Every call is
 //! counted so that tests can assert round trips.
 
-use super::{Qos, Router, Transport, TransportError};
 use crate::core::queue::Queue;
+use crate::core::router::Router;
 use crate::core::topics::topic_matches;
+use crate::core::transport::{Qos, Transport, TransportError};
 use crate::transport::responder::Responder;
 use parking_lot::Mutex;
 use std::collections::BTreeSet;

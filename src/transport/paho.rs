@@ -28,11 +28,12 @@ use super::paho_acks::{Acks, Resend};
 use super::paho_hooks::{self, TlsExtras, TlsRegistration};
 use super::paho_reaper::{self, HeldToken};
 use super::tls_files;
-use super::{PublishFailed, Qos, Router, Transport, TransportError};
 use crate::core::log;
 use crate::core::panics::contain;
 use crate::core::queue::{Popped, Queue};
+use crate::core::router::Router;
 use crate::core::topics::topic_matches;
+use crate::core::transport::{PublishFailed, Qos, Transport, TransportError};
 
 /// How the link is re-established after it dropped: wait `first`, then double the wait after
 /// each failed attempt up to `max`, and keep trying until the transport is closed.

@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 use paho_mqtt as paho;
 use parking_lot::Mutex;
 
-use super::{PublishFailed, TransportError};
 use crate::core::queue::{Popped, Queue};
+use crate::core::transport::{PublishFailed, TransportError};
 
 /// What the acks thread is told.
 enum Note {

@@ -6,11 +6,12 @@ use awsiotjobs::core::engine::{
     Completion, Engine, EngineConfig, OpId, Outcome, Submission, Waiter,
 };
 use awsiotjobs::core::request::{JobState, Request, UpdateFields};
+use awsiotjobs::core::router::Router;
 use awsiotjobs::core::runtime::Runtime;
+use awsiotjobs::core::transport::{Qos, Transport, TransportError};
 use awsiotjobs::core::JobsError;
 use awsiotjobs::transport::loopback::Loopback;
 use awsiotjobs::transport::responder::FakeJobs;
-use awsiotjobs::transport::{Qos, Router, Transport, TransportError};
 use parking_lot::{Condvar, Mutex};
 use serde_json::{json, Value};
 use std::collections::HashMap;

@@ -6,8 +6,8 @@ use super::notify::{Change, Slot};
 use super::{Engine, NotifyCallback, NotifyEvent};
 use crate::core::panics::contain;
 use crate::core::topics::{self, Notify};
+use crate::core::transport::Qos;
 use crate::core::{log, validate, JobsError};
-use crate::transport::Qos;
 
 impl Engine {
     /// A notification arrived: kept as the newest of its thing and kind, and a delivery queued

@@ -6,8 +6,8 @@
 use super::subscriptions::Acquire;
 use super::{Engine, ReplyKey};
 use crate::core::topics::{self, Operation};
+use crate::core::transport::{Qos, TransportError};
 use crate::core::{log, validate, JobsError};
-use crate::transport::{Qos, TransportError};
 use std::time::Instant;
 
 impl Engine {

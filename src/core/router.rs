@@ -1,5 +1,6 @@
 //! Inbound message routing: Jobs topics to the Jobs engine, everything else (and Jobs topics the
-//! application subscribed to itself) to the application's subscriptions.
+//! application subscribed to itself) to the application's subscriptions. Every transport hands
+//! what it receives to a [`Router`].
 
 use crate::core::log::{Level, Throttle};
 use crate::core::topics::topic_matches;
