@@ -345,7 +345,8 @@ fn run(input: &Input) {
     }
     // Waitable completions are delivered synchronously by `handle_inbound`; callback
     // completions and notifications go through the callback thread in order, so they are
-    // compared with the model's expected sequence once, at the end.
+    // compared with the model's expected sequence once, at the end (notifications each
+    // delivered before the next message, see below).
     let mut expected_callbacks: Vec<(OpId, u32, Option<Vec<u8>>)> = Vec::new();
     let mut expected_notifications: Vec<(usize, String, Vec<u8>)> = Vec::new();
     let take_waitables = |ops: &[Op]| -> Vec<(usize, Outcome)> {
@@ -407,11 +408,18 @@ fn run(input: &Input) {
             ops.iter().filter(|o| !o.done).count(),
             "{topic:?} {payload:?}: the engine completed something else"
         );
-        // Notifications: one call per registered callback of that thing and kind.
+        // Notifications: one call per registered callback of that thing and kind. The engine
+        // keeps only the newest undelivered notification of a thing and kind, and drops what is
+        // undelivered at shutdown, so the model lets each one be delivered before going on.
+        let mut notified_here = false;
         for (slot, (thing, kind)) in registrations.iter().enumerate() {
             if topics::notify_topic(thing, *kind) == topic {
                 expected_notifications.push((slot, thing.to_string(), payload.clone()));
+                notified_here = true;
             }
+        }
+        if notified_here {
+            drain_callbacks();
         }
         // The application's handler sees exactly the topics its filter matches.
         let hits = *app_hits.lock().unwrap() - app_before;
