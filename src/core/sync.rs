@@ -53,6 +53,12 @@ mod modelled {
     /// code under the model never uses them.
     pub struct Condvar(loom::sync::Condvar);
 
+    impl Default for Condvar {
+        fn default() -> Condvar {
+            Condvar::new()
+        }
+    }
+
     impl Condvar {
         pub fn new() -> Condvar {
             Condvar(loom::sync::Condvar::new())

@@ -243,7 +243,7 @@ impl SubTable {
         }
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, not(feature = "loom")))]
     pub fn get(&self, thing: &str) -> Option<&SubEntry> {
         self.entries.get(thing)
     }
@@ -263,7 +263,7 @@ impl SubTable {
         self.entries.len()
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, not(feature = "loom")))]
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
