@@ -132,15 +132,18 @@ fn soak(aws: bool, clean: bool, flaps: std::ops::Range<usize>, summary: &mut Sum
     .expect("attach the Jobs service to mosquitto");
     let relay = Cutter::start(broker.port);
     let id = format!("soak-device-{}-{}", aws as u8, clean as u8);
-    let conn = Conn::mqtt_with("127.0.0.1", relay.port, &id, aws, clean, KEEP_ALIVE)
-        .unwrap_or_else(|status| panic!("{label}: connect: {status}"));
-
+    // Declared before the connection, so that they outlive it: if a check fails, the unwinding
+    // drops the connection first, and the callbacks of what is still in flight find them.
     let notes = Arc::new(AtomicUsize::new(0));
     let n = notes.clone();
     let on_note = Completion::new(move |result, _| {
         assert_eq!(result, NOTIFY);
         n.fetch_add(1, Ordering::SeqCst);
     });
+    let completions: Mutex<Vec<Arc<Completion>>> = Mutex::new(Vec::new());
+    let conn = Conn::mqtt_with("127.0.0.1", relay.port, &id, aws, clean, KEEP_ALIVE)
+        .unwrap_or_else(|status| panic!("{label}: connect: {status}"));
+
     assert_eq!(conn.set_notify_next(&cstring(PROBE), &on_note), SUCCESS);
     until_usable(&conn, &thing(0), JOB);
 
@@ -154,7 +157,6 @@ fn soak(aws: bool, clean: bool, flaps: std::ops::Range<usize>, summary: &mut Sum
             })
         })
         .collect();
-    let completions: Mutex<Vec<Arc<Completion>>> = Mutex::new(Vec::new());
     // The workers stop when the flapping ends, however it ends (a failed check included).
     struct StopOnDrop<'a>(&'a AtomicBool);
     impl Drop for StopOnDrop<'_> {
