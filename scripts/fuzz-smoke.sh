@@ -29,8 +29,14 @@ trap 'rm -rf "$scratch"' EXIT
 for target in $TARGETS; do
     echo "== fuzz $target for ${SECONDS_PER_TARGET}s"
     mkdir -p "$scratch/$target"
+    # inbound without leak detection, as in its long runs (fuzz/README.md): threads of its
+    # per-input loopback end after the input returns, and LeakSanitizer, scanning then, takes
+    # a dying thread's glibc destructor list (__cxa_thread_atexit_impl) for a leak. The same
+    # engine runs under LeakSanitizer in c_entry_points.
+    leaks=1
+    [ "$target" = inbound ] && leaks=0
     cargo +nightly fuzz run "$target" "$scratch/$target" "corpus/$target" -- \
-        -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 -detect_leaks=1 -print_final_stats=1 \
+        -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 -detect_leaks=$leaks -print_final_stats=1 \
         2>"$scratch/$target.log" || {
         grep -v -E '^#[0-9]+' "$scratch/$target.log" | tail -n 60
         echo "fuzz-smoke: $target FAILED (input saved under fuzz/artifacts/$target/)" >&2
