@@ -14,7 +14,12 @@
 //! notifications resumed after every flap. The whole run is re-executed with
 //! AddressSanitizer's allocator preloaded (gcc's libasan), so a double or invalid free anywhere,
 //! Paho C included, fails it. `SOAK_FLAPS` sets the number of flaps (12 by default, what CI
-//! runs: each kind once in each combination); `scripts/soak.sh` runs the long version.
+//! runs: each kind once in each combination); `scripts/soak.sh` runs the long version. To chase
+//! one failure, `SOAK_KINDS` keeps some kinds of flap (`freeze,kill,reset`) and
+//! `SOAK_COMBINATIONS` some combinations (`generic-clean,aws-clean,generic-persistent,
+//! aws-persistent`). When a notify-next does not come, an observer subscribed on the broker
+//! directly (not through the relay) tells whether the service published it, and the failure
+//! says whether the device still answers and whether the notification came late.
 
 #[path = "../../tests/mqtt_support/cutter.rs"]
 mod cutter;
@@ -107,6 +112,51 @@ fn until_usable(conn: &Conn, thing: &str, job: &str) {
     }
 }
 
+/// A client of the broker itself, past the relay, counting the probe's notify-next messages:
+/// what the service published, whatever happened to the device's link.
+fn observer(port: u16) -> (paho_mqtt::AsyncClient, Arc<AtomicUsize>) {
+    let filter = format!("$aws/things/{PROBE}/jobs/notify-next");
+    let client = paho_mqtt::CreateOptionsBuilder::new()
+        .server_uri(format!("tcp://127.0.0.1:{port}"))
+        .client_id(format!("soak-observer-{port}"))
+        .persistence(None)
+        .create_client()
+        .expect("observer client");
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    client.set_message_callback(move |_, message| {
+        if message.is_some() {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let again = filter.clone();
+    client.set_connected_callback(move |c| {
+        c.subscribe(&again, 1);
+    });
+    let options = paho_mqtt::ConnectOptionsBuilder::new()
+        .clean_session(true)
+        .keep_alive_interval(Duration::from_secs(30))
+        .automatic_reconnect(Duration::from_millis(100), Duration::from_secs(1))
+        .finalize();
+    client
+        .connect(options)
+        .wait_for(BOUND)
+        .expect("observer connects");
+    client
+        .subscribe(&filter, 1)
+        .wait_for(BOUND)
+        .expect("observer subscribes");
+    (client, seen)
+}
+
+/// Which kinds of flap and which combinations this run keeps (`SOAK_KINDS`,
+/// `SOAK_COMBINATIONS`: comma-separated names; all when unset).
+fn chosen(variable: &str, name: &str) -> bool {
+    std::env::var(variable).map_or(true, |list| list.split(',').any(|n| n.trim() == name))
+}
+
+const KIND_NAMES: [&str; 3] = ["freeze", "kill", "reset"];
+
 fn soak(aws: bool, clean: bool, flaps: std::ops::Range<usize>, summary: &mut Summary) {
     let label = format!(
         "{}, {} session",
@@ -131,6 +181,7 @@ fn soak(aws: bool, clean: bool, flaps: std::ops::Range<usize>, summary: &mut Sum
     )
     .expect("attach the Jobs service to mosquitto");
     let relay = Cutter::start(broker.port);
+    let (_observer, observed) = observer(broker.port);
     let id = format!("soak-device-{}-{}", aws as u8, clean as u8);
     // Declared before the connection, so that they outlive it: if a check fails, the unwinding
     // drops the connection first, and the callbacks of what is still in flight find them.
@@ -202,8 +253,12 @@ fn soak(aws: bool, clean: bool, flaps: std::ops::Range<usize>, summary: &mut Sum
         }
 
         let _stop_workers = StopOnDrop(&stop);
+        let kinds: Vec<usize> = (0..3)
+            .filter(|k| chosen("SOAK_KINDS", KIND_NAMES[*k]))
+            .collect();
+        assert!(!kinds.is_empty(), "SOAK_KINDS names none of {KIND_NAMES:?}");
         for flap in flaps {
-            let kind = flap % 3;
+            let kind = kinds[flap % kinds.len()];
             match kind {
                 0 => {
                     broker.freeze(true);
@@ -222,6 +277,7 @@ fn soak(aws: bool, clean: bool, flaps: std::ops::Range<usize>, summary: &mut Sum
             // is empty) becomes the head of its queue and notify-next must reach the callback.
             until_usable(&conn, &thing(0), JOB);
             let before = notes.load(Ordering::SeqCst);
+            let observed_before = observed.load(Ordering::SeqCst);
             let job = format!("probe-{flap}");
             service
                 .create_job(&CreateJobRequest::new(
@@ -230,13 +286,33 @@ fn soak(aws: bool, clean: bool, flaps: std::ops::Range<usize>, summary: &mut Sum
                     serde_json::json!({}),
                 ))
                 .unwrap();
-            let until = Instant::now() + BOUND * 2;
-            while notes.load(Ordering::SeqCst) == before {
-                assert!(
-                    Instant::now() < until,
-                    "{label}: no notify-next after flap {flap} (kind {kind})"
+            let arrived = |bound: Duration| {
+                let until = Instant::now() + bound;
+                while notes.load(Ordering::SeqCst) == before {
+                    if Instant::now() >= until {
+                        return false;
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                true
+            };
+            if !arrived(BOUND * 2) {
+                let published = observed.load(Ordering::SeqCst) - observed_before;
+                let answers = conn.get_pending_sync(&cstring(PROBE), 0, BOUND);
+                let late = arrived(BOUND * 2);
+                let log = broker.log();
+                let tail: Vec<&str> = log.lines().rev().take(30).collect();
+                panic!(
+                    "{label}: no notify-next after flap {flap} ({}) within {:?}: the observer \
+                     saw {published} published on the broker; GetPendingSync for the probe \
+                     now returns {answers}; the notification {} within {:?} more.\n\
+                     mosquitto's log, newest first:\n{}",
+                    KIND_NAMES[kind],
+                    BOUND * 2,
+                    if late { "came" } else { "did not come" },
+                    BOUND * 2,
+                    tail.join("\n")
                 );
-                std::thread::sleep(Duration::from_millis(20));
             }
             // Take it off the queue again (SUCCEEDED), so the next probe job is the head.
             // The link may still drop under it (a freeze is noticed only at the keep-alive):
@@ -312,8 +388,20 @@ fn run_soak() {
     capi::init();
     capi::set_response_timeout(RESPONSE_TIMEOUT);
     let mut summary = Summary::default();
-    let per_combination = flaps.div_ceil(4).max(1);
-    let combinations = [(false, true), (true, true), (false, false), (true, false)];
+    let combinations: Vec<(bool, bool)> =
+        [(false, true), (true, true), (false, false), (true, false)]
+            .into_iter()
+            .filter(|(aws, clean)| {
+                let name = format!(
+                    "{}-{}",
+                    if *aws { "aws" } else { "generic" },
+                    if *clean { "clean" } else { "persistent" }
+                );
+                chosen("SOAK_COMBINATIONS", &name)
+            })
+            .collect();
+    assert!(!combinations.is_empty(), "SOAK_COMBINATIONS names none");
+    let per_combination = flaps.div_ceil(combinations.len()).max(1);
     for (i, (aws, clean)) in combinations.into_iter().enumerate() {
         let first = i * per_combination;
         soak(aws, clean, first..first + per_combination, &mut summary);
