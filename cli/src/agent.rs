@@ -111,7 +111,13 @@ impl Agent<'_> {
                 .map_err(|e| Failure::call(e, "StartNextPendingJobExecution"))?;
             match next.execution {
                 Some(job) => self.take(job)?,
-                None if self.args.exit_when_idle => return Ok(()),
+                None if self.args.exit_when_idle => {
+                    let drops = self.client.link_drops();
+                    if drops > 0 {
+                        eprintln!("the link dropped {drops} time(s) and was restored");
+                    }
+                    return Ok(());
+                }
                 None => {
                     // Anything (a notification, a duplicate, none within POLL) means look again.
                     let _ = wake.recv_timeout(POLL);

@@ -2,10 +2,12 @@
 //! and last output lines land in the status details), one runs longer than its step timeout
 //! and still succeeds because the agent renews the timeout while it runs. The emulator's
 //! minute lasts one second here, so "longer than the step timeout" takes seconds. `watch`
-//! prints notifications as JSON lines. And the exit codes scripts rely on.
+//! prints notifications as JSON lines. The agent survives losing its connection mid-job. And
+//! the exit codes scripts rely on, and the config file.
 
 mod support;
 
+use awsiotjobs::client::{Client, ConnectOptions};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
@@ -77,18 +79,18 @@ fn watch_prints_notifications_as_json_lines() {
         .args(["watch", "--thing-name", THING, "--count", "2"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = watch.spawn().unwrap();
+    let mut child = Reaped(watch.spawn().unwrap());
     let mut ready = String::new();
-    BufReader::new(child.stderr.take().unwrap())
+    BufReader::new(child.0.stderr.take().unwrap())
         .read_line(&mut ready)
         .unwrap();
     assert!(ready.starts_with("watching"), "{ready}");
     emu.create_job("w-1", THING, json!({"w": 1}));
-    let lines: Vec<Value> = BufReader::new(child.stdout.take().unwrap())
+    let lines: Vec<Value> = BufReader::new(child.0.stdout.take().unwrap())
         .lines()
         .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
         .collect();
-    assert!(child.wait().unwrap().success());
+    assert!(child.0.wait().unwrap().success());
     let mut events: Vec<&str> = lines.iter().map(|l| l["event"].as_str().unwrap()).collect();
     events.sort();
     assert_eq!(events, ["notify", "notify-next"]);
@@ -181,4 +183,73 @@ fn the_config_file_and_environment_supply_the_connection() {
     assert!(output.status.success(), "{}", stderr(&output));
     let reply: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(reply["queuedJobs"][0]["jobId"], "cfg-1");
+}
+
+/// A child process killed if the test ends without waiting for it.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn agent_survives_losing_its_connection_while_a_job_runs() {
+    let emu = Emu::start(1_000);
+    emu.create_job("long-1", THING, json!({"action": "long"}));
+    emu.create_job("after-1", THING, json!({"action": "ok"}));
+    // The handler says it runs (a line on the agent's stderr), then waits for the test to
+    // have taken the agent's connection away (a file appears).
+    let dir = std::env::temp_dir().join(format!("awsiotjobs-cli-link-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let go = dir.join("go");
+    let handler = format!(
+        "echo started; while [ ! -e {} ]; do sleep 0.05; done; echo finished",
+        go.display()
+    );
+    let mut agent = ours(&emu, "agent-link");
+    agent
+        .args([
+            "--cli-read-timeout",
+            "2",
+            "agent",
+            "--thing-name",
+            THING,
+            "--handler",
+            &handler,
+            "--step-timeout-in-minutes",
+            "30",
+            "--heartbeat-seconds",
+            "0.2",
+            "--exit-when-idle",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = Reaped(agent.spawn().unwrap());
+    let mut log = BufReader::new(child.0.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("[long-1] started") {
+        line.clear();
+        assert!(
+            log.read_line(&mut line).unwrap() > 0,
+            "the agent ended early"
+        );
+    }
+    // A client with the agent's ID takes its session over: the broker drops the agent.
+    let options = ConnectOptions::new("127.0.0.1", emu.mqtt.port(), "agent-link");
+    drop(Client::connect(&options).expect("the intruder connects"));
+    std::fs::write(&go, "").unwrap();
+    let rest: Vec<String> = log.lines().map(Result::unwrap).collect();
+    let status = child.0.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let rest = rest.join("\n");
+    assert!(status.success(), "agent: {rest}");
+    assert!(
+        rest.contains("the link dropped"),
+        "the connection was taken: {rest}"
+    );
+    assert_eq!(emu.status(THING, "long-1"), "SUCCEEDED", "{rest}");
+    assert_eq!(emu.status(THING, "after-1"), "SUCCEEDED", "{rest}");
 }
