@@ -11,3 +11,5 @@ if [ ${#need[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
 fi
+# boto3 and the AWS CLI for the emulator's boto3 flow and the command line's tests.
+"$(dirname "$0")/python-venv.sh"

@@ -27,12 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import boto3, paho.mqtt" 2>/dev/null; then
-    echo "run_boto3: creating $venv"
-    python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --upgrade pip
-    "$venv/bin/python" -m pip install --quiet boto3 awscli paho-mqtt
-fi
+EMU_VENV=$venv "$repo/scripts/python-venv.sh"
 
 echo "run_boto3: building jobs-emulator"
 (cd "$repo" && cargo build --quiet -p jobs-emulator)

@@ -493,7 +493,7 @@ impl PahoTransport {
     /// the socket is closed with no DISCONNECT when the transport is dropped, as after a network
     /// failure, so the broker publishes the will. Idempotent. Must not be called from a
     /// [`LinkEvents`] method. Dropping the transport afterwards is immediate too (see
-    /// [`keep_paho_threads`] and [`paho_reaper`]).
+    /// `keep_paho_threads` and [`paho_reaper`]).
     pub fn close(&self, send_disconnect: bool) {
         self.shut(send_disconnect, !send_disconnect);
     }

@@ -1,0 +1,149 @@
+//! The four commands print over MQTT what the AWS CLI prints for the same requests over the
+//! HTTP data plane. Two emulators are given the same jobs; the same sequence of commands runs
+//! against each, ours against one over MQTT, the AWS CLI against the other over HTTP; the
+//! outputs must be equal byte for byte once the per-call members are masked (timestamps and
+//! `approximateSecondsBeforeTimedOut`, see `support::PER_CALL`).
+
+mod support;
+
+use serde_json::json;
+use support::{aws_cli, mask_json, mask_text, ours, run, stderr, stdout, theirs, Emu};
+
+const THING: &str = "cli-device";
+
+fn setup() -> Emu {
+    let emu = Emu::start(60_000);
+    emu.create_job(
+        "job-1",
+        THING,
+        json!({"op": "reboot", "delay": [1, 2.5], "é": {"z": null}}),
+    );
+    emu.create_job("job-2", THING, json!({"op": "update"}));
+    emu
+}
+
+/// The commands, each with the AWS CLI's arguments (the thing name is added).
+fn sequence() -> Vec<Vec<&'static str>> {
+    vec![
+        vec!["get-pending-job-executions"],
+        vec!["describe-job-execution", "--job-id", "job-1"],
+        vec![
+            "start-next-pending-job-execution",
+            "--status-details",
+            "step=download,progress=0",
+            "--step-timeout-in-minutes",
+            "30",
+        ],
+        vec![
+            "describe-job-execution",
+            "--job-id",
+            "job-1",
+            "--no-include-job-document",
+        ],
+        vec![
+            "update-job-execution",
+            "--job-id",
+            "job-1",
+            "--status",
+            "IN_PROGRESS",
+            "--status-details",
+            r#"{"step":"install"}"#,
+            "--expected-version",
+            "2",
+            "--include-job-execution-state",
+            "--include-job-document",
+        ],
+        vec![
+            "update-job-execution",
+            "--job-id",
+            "job-1",
+            "--status",
+            "SUCCEEDED",
+        ],
+        vec![
+            "describe-job-execution",
+            "--cli-input-json",
+            r#"{"thingName":"cli-device","jobId":"job-2","executionNumber":1}"#,
+        ],
+        vec!["get-pending-job-executions", "--output", "text"],
+        vec![
+            "describe-job-execution",
+            "--job-id",
+            "job-2",
+            "--output",
+            "text",
+        ],
+        vec!["start-next-pending-job-execution"],
+        vec!["get-pending-job-executions"],
+        vec!["start-next-pending-job-execution", "--thing-name", "nobody"],
+    ]
+}
+
+#[test]
+fn the_four_commands_print_what_the_aws_cli_prints() {
+    let Some(aws) = aws_cli() else { return };
+    let (over_mqtt, over_http) = (setup(), setup());
+    for args in sequence() {
+        let mut full: Vec<&str> = args.clone();
+        if !args
+            .iter()
+            .any(|a| *a == "--thing-name" || *a == "--cli-input-json")
+        {
+            full.extend(["--thing-name", THING]);
+        }
+        let mine = run(ours(&over_mqtt, "cli-compare"), &full);
+        let reference = run(theirs(&aws, &over_http), &full);
+        assert!(
+            reference.status.success(),
+            "aws {full:?}: {}",
+            stderr(&reference)
+        );
+        assert!(
+            mine.status.success(),
+            "awsiotjobs {full:?}: {}",
+            stderr(&mine)
+        );
+        let text = full.contains(&"text");
+        let (a, b) = if text {
+            (mask_text(&stdout(&mine)), mask_text(&stdout(&reference)))
+        } else {
+            (mask_json(&stdout(&mine)), mask_json(&stdout(&reference)))
+        };
+        assert_eq!(a, b, "output of {full:?}");
+        if args[0] != "update-job-execution" || args.contains(&"--include-job-document") {
+            assert!(
+                !a.is_empty() || args.contains(&"nobody"),
+                "{full:?} printed something"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_rejection_prints_the_service_code_and_message() {
+    let Some(aws) = aws_cli() else { return };
+    let (over_mqtt, over_http) = (setup(), setup());
+    let args = [
+        "describe-job-execution",
+        "--thing-name",
+        THING,
+        "--job-id",
+        "no-such-job",
+    ];
+    let mine = run(ours(&over_mqtt, "cli-reject"), &args);
+    let reference = run(theirs(&aws, &over_http), &args);
+    assert_eq!(mine.status.code(), Some(254));
+    assert!(mine.stdout.is_empty());
+    let message = |text: &str| text.trim().rsplit_once(": ").map(|(_, m)| m.to_owned());
+    let (mine_err, reference_err) = (stderr(&mine), stderr(&reference));
+    assert!(
+        mine_err.contains("An error occurred (ResourceNotFound) when calling the DescribeJobExecution operation: "),
+        "{mine_err}"
+    );
+    // The same message; the code is the MQTT one (the HTTP API's adds "Exception").
+    assert_eq!(message(&mine_err), message(&reference_err));
+    assert!(
+        reference_err.contains("(ResourceNotFoundException)"),
+        "{reference_err}"
+    );
+}
