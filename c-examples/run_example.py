@@ -127,7 +127,14 @@ def scenario_jobs_agent(emu, binary, checks):
     checks.status(emu, thing, "fail-1", "FAILED", {"reason": "disk full"})
     checks.status(emu, thing, "exit-1", "SUCCEEDED", {"result": "agent stopping"})
     checks.expect(agent.count("job print-1 says: hello from the cloud") == 1, "print-1 printed")
-    checks.expect(agent.count("notify-next: stale-copy is next") == 1, "the stale copy arrived")
+    # The stale copy is delivered once, unless the service's newer notify-next (sleep-1, sent
+    # when duplicate-1 is reported a moment later) reaches the library before the callback
+    # thread took the copy: notify-next coalesces to the newest (README, "Memory bounds").
+    stale_seen = agent.count("notify-next: stale-copy is next")
+    checks.expect(
+        stale_seen == 1 or (stale_seen == 0 and agent.count("notify-next: sleep-1 is next") == 1),
+        "the stale copy arrived, or was superseded by the newer notify-next (%d)" % stale_seen,
+    )
     for job in ("print-1", "publish-1", "duplicate-1", "sleep-1", "fail-1", "exit-1"):
         checks.expect(agent.count("job %s: reported" % job) >= 1, "%s reported" % job)
         runs = sum(1 for line in agent.lines if line.startswith("job %s: " % job)
