@@ -48,20 +48,24 @@ impl ErrorCode {
         }
     }
 
-    /// The code named `code`.
+    /// The code named `code`: the names are those of [`ErrorCode::as_str`], so the two never
+    /// disagree.
     pub fn parse(code: &str) -> ErrorCode {
-        match code {
-            "InvalidTopic" => ErrorCode::InvalidTopic,
-            "InvalidJson" => ErrorCode::InvalidJson,
-            "InvalidRequest" => ErrorCode::InvalidRequest,
-            "InvalidStateTransition" => ErrorCode::InvalidStateTransition,
-            "ResourceNotFound" => ErrorCode::ResourceNotFound,
-            "VersionMismatch" => ErrorCode::VersionMismatch,
-            "InternalError" => ErrorCode::InternalError,
-            "RequestThrottled" => ErrorCode::RequestThrottled,
-            "TerminalStateReached" => ErrorCode::TerminalStateReached,
-            other => ErrorCode::Other(other.to_owned()),
-        }
+        const KNOWN: [ErrorCode; 9] = [
+            ErrorCode::InvalidTopic,
+            ErrorCode::InvalidJson,
+            ErrorCode::InvalidRequest,
+            ErrorCode::InvalidStateTransition,
+            ErrorCode::ResourceNotFound,
+            ErrorCode::VersionMismatch,
+            ErrorCode::InternalError,
+            ErrorCode::RequestThrottled,
+            ErrorCode::TerminalStateReached,
+        ];
+        KNOWN
+            .into_iter()
+            .find(|known| known.as_str() == code)
+            .unwrap_or_else(|| ErrorCode::Other(code.to_owned()))
     }
 }
 
