@@ -75,28 +75,31 @@ const HEADERS: &[Header] = &[
         path: "aws_iot_jobs.h",
         config: "aws_iot_jobs.toml",
         sources: &[
-            "src/ffi/jobs_api.rs",
-            "src/ffi/notify.rs",
-            "src/ffi/strings.rs",
+            "src/ffi/jobs/init.rs",
+            "src/ffi/jobs/operations.rs",
+            "src/ffi/jobs/wait.rs",
+            "src/ffi/jobs/subscriptions.rs",
+            "src/ffi/jobs/notify.rs",
+            "src/ffi/jobs/strings.rs",
         ],
         all_types: false,
     },
     Header {
         path: "iot_mqtt.h",
         config: "iot_mqtt.toml",
-        sources: &["src/ffi/mqtt_api.rs", "src/ffi/strings.rs"],
+        sources: &["src/ffi/mqtt/api.rs", "src/ffi/mqtt/strings.rs"],
         all_types: false,
     },
     Header {
         path: "iot_init.h",
         config: "iot_init.toml",
-        sources: &["src/ffi/sdk_init.rs"],
+        sources: &["src/ffi/mqtt/sdk_init.rs"],
         all_types: false,
     },
     Header {
         path: "iot_network_openssl.h",
         config: "iot_network_openssl.toml",
-        sources: &["src/ffi/network_openssl.rs"],
+        sources: &["src/ffi/mqtt/network_openssl.rs"],
         all_types: false,
     },
     Header {
@@ -130,7 +133,7 @@ const HEADERS: &[Header] = &[
     Header {
         path: "awsiotjobs.h",
         config: "awsiotjobs.toml",
-        sources: &["src/ffi/transport_c.rs", "src/ffi/settings.rs"],
+        sources: &["src/ffi/jobs/transport.rs", "src/ffi/jobs/settings.rs"],
         all_types: false,
     },
 ];
@@ -348,7 +351,7 @@ fn main() {
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libawsiotjobs.so.0");
     soname_link();
 
-    // Two of Paho C's calls go through wrappers of ours (src/ffi/paho_wraps.rs): in the shared
+    // Two of Paho C's calls go through wrappers of ours (src/ffi/mqtt/paho_wraps.rs): in the shared
     // library, this package's tests and executables; scripts/hide-symbols.sh does the same for
     // the static library. symbols/wrapped.txt names them, one per line.
     println!("cargo:rerun-if-changed=symbols/wrapped.txt");

@@ -40,7 +40,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Two of Paho C's calls go through wrappers of ours (src/ffi/paho_wraps.rs), as build.rs links
+# Two of Paho C's calls go through wrappers of ours (src/ffi/mqtt/paho_wraps.rs), as build.rs links
 # the shared library: the names are in symbols/wrapped.txt.
 wraps=()
 while read -r name; do

@@ -465,7 +465,8 @@ fn numeric_constants_have_the_reference_values() {
 
 #[test]
 fn texts_are_the_reference_texts() {
-    use crate::ffi::strings::{AwsIotJobs_StateName, AwsIotJobs_strerror, IotMqtt_strerror};
+    use crate::ffi::jobs::strings::{AwsIotJobs_StateName, AwsIotJobs_strerror};
+    use crate::ffi::mqtt::strings::IotMqtt_strerror;
     let reference = reference();
     let functions: [(&str, extern "C" fn(u32) -> *const core::ffi::c_char); 3] = [
         ("jobs_strerror", AwsIotJobs_strerror),

@@ -16,7 +16,7 @@
 use crate::core::engine::{EngineConfig, OpId};
 use crate::core::runtime::Runtime;
 use crate::core::{Engine, JobsError};
-use crate::ffi::handles::{self, Waitable};
+use crate::ffi::boundary::handles::{self, Waitable};
 use crate::ffi::types::{AwsIotJobsOperation_t, IotMqttConnection_t};
 use parking_lot::{Mutex, RwLock};
 use rustc_hash::FxHashMap as HashMap;

@@ -6,8 +6,8 @@
 
 use crate::core::engine::{Completion, NotifyCallback, NotifyEvent, OpId, Outcome};
 use crate::core::topics::{Notify, Operation};
+use crate::ffi::boundary::handles::operation_handle;
 use crate::ffi::boundary::SendPtr;
-use crate::ffi::handles::operation_handle;
 use crate::ffi::types::{
     _mqttConnection, AwsIotJobsCallbackInfo_t, AwsIotJobsCallbackParamCallback,
     AwsIotJobsCallbackParamOperation, AwsIotJobsCallbackParamU, AwsIotJobsCallbackParam_t,

@@ -6,6 +6,8 @@
 //! length without a pointer, or invalid UTF-8 to `BadParameter`. C enums arrive as integers
 //! and are converted with checked functions here, never transmuted.
 
+pub mod handles;
+
 use crate::core::panics::contain;
 use crate::core::request::JobState;
 use crate::core::JobsError;

@@ -19,19 +19,19 @@ use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
 
-use super::handles::{self, ConnectionEntry, Link};
-use super::library;
-use super::mqtt_args::{ConnectRequest, MqttCallback, MqttResult, Subscription, BAD_PARAMETER};
-use super::mqtt_serial::SerialThread;
-use super::types::{
+use super::args::{ConnectRequest, MqttCallback, MqttResult, Subscription, BAD_PARAMETER};
+use super::serial::SerialThread;
+use crate::core::panics::contain;
+use crate::core::router::Router;
+use crate::core::transport::{Connection, Qos, TransportError};
+use crate::ffi::boundary::handles::{self, ConnectionEntry, Link};
+use crate::ffi::boundary::SendPtr;
+use crate::ffi::jobs::library;
+use crate::ffi::types::{
     _mqttConnection, IotMqttCallbackParamMessage, IotMqttCallbackParamOperation,
     IotMqttCallbackParamU, IotMqttCallbackParam_t, IotMqttConnection_t, IotMqttDisconnectReason,
     IotMqttError, IotMqttError_t, IotMqttOperationType_t, IotMqttOperation_t, IotMqttPublishInfo_t,
 };
-use crate::core::panics::contain;
-use crate::core::router::Router;
-use crate::core::transport::{Connection, Qos, TransportError};
-use crate::ffi::boundary::SendPtr;
 use crate::transport::paho::{self, ConnectError, Holder, LinkEvents, PahoTransport};
 
 /// The code of a transport failure, as the v4 MQTT library reported it.

@@ -4,7 +4,7 @@
 
 use crate::core::JobsError;
 use crate::ffi::boundary::guard;
-use crate::ffi::library::{self, MAX_NOTIFY_CALLBACK_LIMIT};
+use crate::ffi::jobs::library::{self, MAX_NOTIFY_CALLBACK_LIMIT};
 use crate::ffi::types::AwsIotJobsError_t;
 
 /// Sets how long an asynchronous operation waits for its reply before completing with

@@ -5,8 +5,8 @@
 //! `IOT_NETWORK_INTERFACE_OPENSSL` names) and refuses any other. Its function members exist so
 //! that code which calls them gets an error instead of a crash; they never open a socket.
 
-use super::boundary::guard;
-use super::types::{
+use crate::ffi::boundary::guard;
+use crate::ffi::types::{
     IotNetworkCloseCallback_t, IotNetworkConnection_t, IotNetworkCredentials_t, IotNetworkError,
     IotNetworkError_t, IotNetworkInterface_t, IotNetworkReceiveCallback_t, IotNetworkServerInfo_t,
 };

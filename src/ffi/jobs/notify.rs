@@ -7,8 +7,8 @@
 use crate::core::topics::Notify;
 use crate::core::JobsError;
 use crate::ffi::boundary::{code, guard, required_str, try_ref};
-use crate::ffi::callbacks::{notify_callback, CCallback};
-use crate::ffi::library;
+use crate::ffi::jobs::callbacks::{notify_callback, CCallback};
+use crate::ffi::jobs::library;
 use crate::ffi::types::{AwsIotJobsCallbackInfo_t, AwsIotJobsError_t, IotMqttConnection_t};
 use std::ffi::c_char;
 

@@ -6,15 +6,15 @@ use std::time::Duration;
 
 use parking_lot::RwLock;
 
-use super::boundary::{code, guard, required_str, try_bytes, try_ref};
-use super::handles::{self, ConnectionEntry, Link};
-use super::library;
-use super::types::{
-    AwsIotJobsError_t, IotMqttConnection_t, IotMqttError, IotMqttError_t, IotMqttQos_t,
-};
 use crate::core::router::Router;
 use crate::core::transport::{Connection, Qos, Transport, TransportError};
 use crate::core::JobsError;
+use crate::ffi::boundary::handles::{self, ConnectionEntry, Link};
+use crate::ffi::boundary::{code, guard, required_str, try_bytes, try_ref};
+use crate::ffi::jobs::library;
+use crate::ffi::types::{
+    AwsIotJobsError_t, IotMqttConnection_t, IotMqttError, IotMqttError_t, IotMqttQos_t,
+};
 
 /// The functions through which the Jobs library uses a firmware-provided MQTT client. Each
 /// function gets `pContext` as its first argument.

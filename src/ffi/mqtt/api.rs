@@ -3,7 +3,7 @@
 //! subscribing with callbacks, waiting for operations.
 //!
 //! Every function runs through [`guard`], checks `IotMqtt_Init` first (`IOT_MQTT_NOT_INITIALIZED`,
-//! as v4), reads its arguments with the v4 checks of `mqtt_args` (`IOT_MQTT_BAD_PARAMETER`), and
+//! as v4), reads its arguments with the v4 checks of `args` (`IOT_MQTT_BAD_PARAMETER`), and
 //! looks handles up rather than dereferencing them: an unknown connection or operation is
 //! `IOT_MQTT_BAD_PARAMETER`. Callbacks never run on the caller's thread or on a Paho thread:
 //! each connection has a callback thread of its own. A connection keeps itself up until
@@ -14,15 +14,15 @@ use core::ffi::c_char;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use super::boundary::guard;
-use super::mqtt_args::{self, MqttCallback, MqttResult, BAD_PARAMETER};
-use super::mqtt_connection::{self, status_of, MqttConnection, MqttOperation, ASYNC_PATIENCE};
-use super::types::{
+use super::args::{self, MqttCallback, MqttResult, BAD_PARAMETER};
+use super::connection::{self, status_of, MqttConnection, MqttOperation, ASYNC_PATIENCE};
+use crate::core::transport::Qos;
+use crate::ffi::boundary::guard;
+use crate::ffi::types::{
     IotMqttCallbackInfo_t, IotMqttConnectInfo_t, IotMqttConnection_t, IotMqttError, IotMqttError_t,
     IotMqttNetworkInfo_t, IotMqttOperationType, IotMqttOperation_t, IotMqttPublishInfo_t,
     IotMqttSubscription_t, IOT_MQTT_FLAG_CLEANUP_ONLY, IOT_MQTT_FLAG_WAITABLE,
 };
-use crate::core::transport::Qos;
 
 static INITIALIZED: AtomicBool = AtomicBool::new(false);
 
@@ -100,7 +100,7 @@ pub unsafe extern "C" fn IotMqtt_Connect(
             return Err(BAD_PARAMETER);
         }
         // SAFETY: NULL or valid (caller contract).
-        let request = unsafe { mqtt_args::connect(pNetworkInfo, pConnectInfo) }?;
+        let request = unsafe { args::connect(pNetworkInfo, pConnectInfo) }?;
         let connection = MqttConnection::open(request, ms(timeoutMs))?;
         // SAFETY: non-NULL and writable (caller contract).
         unsafe { *pMqttConnection = connection.handle() };
@@ -118,7 +118,7 @@ pub unsafe extern "C" fn IotMqtt_Connect(
 #[no_mangle]
 pub extern "C" fn IotMqtt_Disconnect(mqttConnection: IotMqttConnection_t, flags: u32) {
     guard((), || {
-        if let Ok(connection) = mqtt_connection::lookup(mqttConnection) {
+        if let Ok(connection) = connection::lookup(mqttConnection) {
             let send = flags & IOT_MQTT_FLAG_CLEANUP_ONLY == 0 && initialized().is_ok();
             connection.close(send);
         }
@@ -139,9 +139,9 @@ pub unsafe extern "C" fn IotMqtt_PublishSync(
     let _ = flags;
     run(|| {
         initialized()?;
-        let connection = mqtt_connection::lookup(mqttConnection)?;
+        let connection = connection::lookup(mqttConnection)?;
         // SAFETY: NULL or valid (caller contract).
-        let publish = unsafe { mqtt_args::publish(pPublishInfo, connection.aws_iot) }?;
+        let publish = unsafe { args::publish(pPublishInfo, connection.aws_iot) }?;
         Ok(status_of(connection.transport.publish_message(
             &publish.topic,
             &publish.payload,
@@ -168,9 +168,9 @@ pub unsafe extern "C" fn IotMqtt_PublishAsync(
 ) -> IotMqttError_t {
     run(|| {
         initialized()?;
-        let connection = mqtt_connection::lookup(mqttConnection)?;
+        let connection = connection::lookup(mqttConnection)?;
         // SAFETY: NULL or valid (caller contract).
-        let publish = unsafe { mqtt_args::publish(pPublishInfo, connection.aws_iot) }?;
+        let publish = unsafe { args::publish(pPublishInfo, connection.aws_iot) }?;
         // SAFETY: NULL or valid (caller contract).
         let callback = unsafe { MqttCallback::optional(pCallbackInfo) }?;
         let qos0 = publish.qos == Qos::AtMostOnce;
@@ -219,10 +219,10 @@ pub unsafe extern "C" fn IotMqtt_SubscribeSync(
     let _ = flags;
     run(|| {
         initialized()?;
-        let connection = mqtt_connection::lookup(mqttConnection)?;
+        let connection = connection::lookup(mqttConnection)?;
         // SAFETY: NULL or `subscriptionCount` valid entries (caller contract).
         let list = unsafe {
-            mqtt_args::subscriptions(
+            args::subscriptions(
                 pSubscriptionList,
                 subscriptionCount,
                 true,
@@ -247,10 +247,10 @@ pub unsafe extern "C" fn IotMqtt_UnsubscribeSync(
     let _ = flags;
     run(|| {
         initialized()?;
-        let connection = mqtt_connection::lookup(mqttConnection)?;
+        let connection = connection::lookup(mqttConnection)?;
         // SAFETY: NULL or `subscriptionCount` valid entries (caller contract).
         let list = unsafe {
-            mqtt_args::subscriptions(
+            args::subscriptions(
                 pSubscriptionList,
                 subscriptionCount,
                 false,
@@ -276,10 +276,10 @@ unsafe fn subscription_async(
 ) -> IotMqttError_t {
     run(|| {
         initialized()?;
-        let connection = mqtt_connection::lookup(mqttConnection)?;
+        let connection = connection::lookup(mqttConnection)?;
         // SAFETY: NULL or `subscriptionCount` valid entries (caller contract).
         let list = unsafe {
-            mqtt_args::subscriptions(
+            args::subscriptions(
                 pSubscriptionList,
                 subscriptionCount,
                 subscribe,
@@ -389,12 +389,11 @@ pub unsafe extern "C" fn IotMqtt_IsSubscribed(
         if initialized().is_err() {
             return false;
         }
-        let Ok(connection) = mqtt_connection::lookup(mqttConnection) else {
+        let Ok(connection) = connection::lookup(mqttConnection) else {
             return false;
         };
         // SAFETY: NULL or `topicFilterLength` readable bytes (caller contract).
-        let Ok(filter) = (unsafe { mqtt_args::text(pTopicFilter, topicFilterLength as usize) })
-        else {
+        let Ok(filter) = (unsafe { args::text(pTopicFilter, topicFilterLength as usize) }) else {
             return false;
         };
         let Some((qos, callback)) = connection.subscription(&filter) else {

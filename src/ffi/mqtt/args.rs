@@ -9,13 +9,13 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::boundary::{try_bytes, try_ref, SendPtr};
 use super::network_openssl;
-use super::types::{
+use crate::core::transport::Qos;
+use crate::ffi::boundary::{try_bytes, try_ref, SendPtr};
+use crate::ffi::types::{
     IotMqttCallbackInfo_t, IotMqttCallbackParam_t, IotMqttConnectInfo_t, IotMqttError,
     IotMqttNetworkInfo_t, IotMqttPublishInfo_t, IotMqttSubscription_t, IotNetworkCredentials,
 };
-use crate::core::transport::Qos;
 use crate::transport::paho::{Settings, TlsSettings, Will};
 use crate::transport::paho_hooks::{TlsExtras, MAX_SEND_FRAGMENT};
 
