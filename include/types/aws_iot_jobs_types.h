@@ -110,6 +110,11 @@ typedef enum AwsIotJobsError {
   AWS_IOT_JOBS_INVALID_STATE = 15,
   AWS_IOT_JOBS_NOT_FOUND = 16,
   AWS_IOT_JOBS_VERSION_MISMATCH = 17,
+  /**
+   * The service's `InternalError` rejection; also what every Jobs function but Init returns
+   * when a panic inside the library was contained (logged with its location): a bug of the
+   * library, never a caller's mistake.
+   */
   AWS_IOT_JOBS_INTERNAL_ERROR = 18,
   AWS_IOT_JOBS_THROTTLED = 19,
   AWS_IOT_JOBS_TERMINAL_STATE = 20,

@@ -1,26 +1,78 @@
-//! Containing a panic where it must not travel on: into C (every exported function and every
-//! callback from C or Paho goes through [`contain`], by way of `ffi::boundary::guard` or
-//! directly), or out of a thread of ours that must keep serving (the callback, timer and MQTT
-//! threads run each task inside it). A contained panic is logged once, at error level, with its
-//! message; Rust's panic hook has already printed where it happened.
+//! The one panic boundary: where a panic must not travel on, into C (every exported function
+//! and every callback from C or Paho) or out of a thread of ours that must keep serving (the
+//! callback, timer and MQTT threads run each task inside it), it is caught by [`contain`].
+//! The C API's entry points reach it through `ffi::boundary::guard`, which only adds the value
+//! the entry point documents for a panic.
+//!
+//! A contained panic is logged once, at error level, with its message and the place it was
+//! raised (`file:line:column`). The place comes from a panic hook installed on first use: while
+//! a thread is inside [`contain`] the hook records the location in a thread-local slot and
+//! prints nothing (so the default hook's text does not repeat the log line); on any other
+//! panic it hands over to the hook that was there before.
 
 use crate::core::log;
 use std::any::Any;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::cell::{Cell, RefCell};
+use std::panic::{self, catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
 
-/// Runs `body`; if it panics, logs the panic as having happened in `context` and returns
-/// `None`.
+thread_local! {
+    /// How many calls of [`contain`] this thread is inside.
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
+    /// Where the last contained panic of this thread was raised, as the hook saw it.
+    static LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Runs `body`; if it panics, logs the panic (message and location) as having happened in
+/// `context` and returns `None`.
 pub fn contain<R>(context: &str, body: impl FnOnce() -> R) -> Option<R> {
-    match catch_unwind(AssertUnwindSafe(body)) {
+    contain_reporting(context, body, log::error)
+}
+
+/// [`contain`], with the report of a panic going to `report` instead of the log.
+fn contain_reporting<R>(
+    context: &str,
+    body: impl FnOnce() -> R,
+    report: impl FnOnce(&str),
+) -> Option<R> {
+    install_hook();
+    DEPTH.with(|depth| depth.set(depth.get() + 1));
+    let result = catch_unwind(AssertUnwindSafe(body));
+    DEPTH.with(|depth| depth.set(depth.get() - 1));
+    match result {
         Ok(value) => Some(value),
         Err(payload) => {
-            log::error(&format!(
-                "a panic in {context} was contained: {}",
-                message(payload.as_ref())
+            let location = LOCATION.with(|slot| slot.borrow_mut().take());
+            report(&format!(
+                "a panic in {context} was contained: {} (at {})",
+                message(payload.as_ref()),
+                location.as_deref().unwrap_or("an unknown place")
             ));
             None
         }
     }
+}
+
+/// Puts the recording hook in front of the hook in place (once per process).
+fn install_hook() {
+    static ONCE: Once = Once::new();
+    if std::thread::panicking() {
+        // `set_hook` may not be called while unwinding; the next call installs it.
+        return;
+    }
+    ONCE.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let contained = DEPTH.try_with(|depth| depth.get() > 0).unwrap_or(false);
+            if !contained {
+                return previous(info);
+            }
+            let place = info
+                .location()
+                .map(|at| format!("{}:{}:{}", at.file(), at.line(), at.column()));
+            let _ = LOCATION.try_with(|slot| *slot.borrow_mut() = place);
+        }));
+    });
 }
 
 /// The text a panic was raised with.
@@ -54,5 +106,30 @@ mod tests {
         assert_eq!(message(&"text"), "text");
         assert_eq!(message(&String::from("owned")), "owned");
         assert_eq!(message(&42u8), "(not a string)");
+    }
+
+    #[test]
+    fn the_report_names_the_message_and_where_the_panic_was_raised() {
+        let mut reports = Vec::new();
+        let result = contain_reporting(
+            "a test",
+            || -> u32 { panic!("boom") },
+            |r| reports.push(r.to_owned()),
+        );
+        assert_eq!(result, None);
+        let place = "src/core/panics.rs:";
+        assert_eq!(reports.len(), 1, "one report per panic: {reports:?}");
+        assert!(
+            reports[0].starts_with("a panic in a test was contained: boom (at ")
+                && reports[0].contains(place),
+            "{reports:?}"
+        );
+        let nested = contain_reporting(
+            "the outer body",
+            || contain_reporting("the inner body", || -> u8 { panic!("inner") }, |_| {}),
+            |r| reports.push(r.to_owned()),
+        );
+        assert_eq!(nested, Some(None), "the inner boundary stops the panic");
+        assert_eq!(reports.len(), 1, "nothing reaches the outer boundary");
     }
 }

@@ -1,19 +1,38 @@
 //! The one boundary between C and Rust.
 //!
-//! Every exported function runs its body through [`guard`], which turns a panic into the
-//! function's error value instead of unwinding into C. Raw pointers and (pointer, length) pairs
-//! become references and strings only through the helpers below, each of which maps NULL, a
-//! length without a pointer, or invalid UTF-8 to `BadParameter`. C enums arrive as integers
-//! and are converted with checked functions here, never transmuted.
+//! Every exported function runs its body through [`guard`]: the crate's one panic boundary
+//! (`core::panics::contain`, which logs the panic once with its message and location) plus the
+//! value the function documents for a panic instead of unwinding into C. A function returning a
+//! status returns [`JOBS_PANIC`] or [`MQTT_PANIC`], codes no caller's mistake produces
+//! (`AwsIotJobs_Init` returns `AWS_IOT_JOBS_INIT_FAILED`); `bool` functions return `false`,
+//! pointer functions NULL (or their fixed value), `void` functions just return. The few
+//! functions whose body is a constant, a table lookup or one atomic store (`IotSdk_*`,
+//! `IotNetworkOpenssl_Init`/`_Cleanup`, `IotMqtt_Init`/`_Cleanup`, the name functions) cannot
+//! panic and go without. Raw pointers and (pointer, length) pairs become references and strings
+//! only through the helpers below, each of which maps NULL, a length without a pointer, or
+//! invalid UTF-8 to `BadParameter`. C enums arrive as integers and are converted with checked
+//! functions here, never transmuted. `handles` turns the opaque handles given to C into
+//! checked lookups.
 
 pub mod handles;
 
 use crate::core::panics::contain;
 use crate::core::request::JobState;
 use crate::core::JobsError;
+use crate::ffi::types::{AwsIotJobsError_t, IotMqttError};
 use std::ffi::c_char;
 
-/// Runs `body`, returning `on_panic` if it panics (the panic is logged).
+/// What a Jobs function returns when a panic inside it was contained: a bug of the library,
+/// never a caller's mistake (that is `AWS_IOT_JOBS_BAD_PARAMETER`).
+pub const JOBS_PANIC: AwsIotJobsError_t = JobsError::InternalError as AwsIotJobsError_t;
+
+/// What an MQTT function returns (or an asynchronous MQTT operation completes with) when a
+/// panic inside it was contained: v4's code for an operation the library could not carry out,
+/// which nothing else here returns.
+pub const MQTT_PANIC: IotMqttError = IotMqttError::IOT_MQTT_SCHEDULING_ERROR;
+
+/// Runs `body`, returning `on_panic` if it panics (the panic is logged once, with its message
+/// and location, by `core::panics::contain`).
 pub fn guard<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
     contain("a function of the C API", body).unwrap_or(on_panic)
 }
@@ -137,6 +156,8 @@ mod tests {
     #[test]
     fn panics_become_the_fallback() {
         assert_eq!(guard(7u32, || panic!("boom")), 7);
+        assert_ne!(JOBS_PANIC, JobsError::BadParameter as u32);
+        assert_ne!(MQTT_PANIC, IotMqttError::IOT_MQTT_BAD_PARAMETER);
         assert_eq!(guard(7u32, || 1), 1);
         assert!(job_state(8).is_err());
         assert!(qos(2).is_err());

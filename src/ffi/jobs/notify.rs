@@ -6,7 +6,7 @@
 
 use crate::core::topics::Notify;
 use crate::core::JobsError;
-use crate::ffi::boundary::{code, guard, required_str, try_ref};
+use crate::ffi::boundary::{code, guard, required_str, try_ref, JOBS_PANIC};
 use crate::ffi::jobs::callbacks::{notify_callback, CCallback};
 use crate::ffi::jobs::library;
 use crate::ffi::types::{AwsIotJobsCallbackInfo_t, AwsIotJobsError_t, IotMqttConnection_t};
@@ -60,7 +60,7 @@ pub unsafe extern "C" fn AwsIotJobs_SetNotifyPendingCallback(
 ) -> AwsIotJobsError_t {
     let _ = flags;
     // SAFETY: the v4 pointer contract.
-    guard(JobsError::BadParameter as u32, || {
+    guard(JOBS_PANIC, || {
         code(unsafe {
             set(
                 Notify::Pending,
@@ -85,7 +85,7 @@ pub unsafe extern "C" fn AwsIotJobs_SetNotifyNextCallback(
 ) -> AwsIotJobsError_t {
     let _ = flags;
     // SAFETY: the v4 pointer contract.
-    guard(JobsError::BadParameter as u32, || {
+    guard(JOBS_PANIC, || {
         code(unsafe {
             set(
                 Notify::Next,

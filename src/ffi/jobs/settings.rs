@@ -3,7 +3,7 @@
 //! afterwards.
 
 use crate::core::JobsError;
-use crate::ffi::boundary::guard;
+use crate::ffi::boundary::{guard, JOBS_PANIC};
 use crate::ffi::jobs::library::{self, MAX_NOTIFY_CALLBACK_LIMIT};
 use crate::ffi::types::AwsIotJobsError_t;
 
@@ -12,7 +12,7 @@ use crate::ffi::types::AwsIotJobsError_t;
 /// `timeoutMs`. 0 is `AWS_IOT_JOBS_BAD_PARAMETER`.
 #[no_mangle]
 pub extern "C" fn AwsIotJobs_SetResponseTimeout(timeoutMs: u32) -> AwsIotJobsError_t {
-    guard(JobsError::BadParameter as u32, || {
+    guard(JOBS_PANIC, || {
         if timeoutMs == 0 {
             return JobsError::BadParameter as u32;
         }
@@ -26,7 +26,7 @@ pub extern "C" fn AwsIotJobs_SetResponseTimeout(timeoutMs: u32) -> AwsIotJobsErr
 /// `AWS_IOT_JOBS_BAD_PARAMETER`. Lowering it keeps callbacks already set.
 #[no_mangle]
 pub extern "C" fn AwsIotJobs_SetNotifyCallbackLimit(limit: usize) -> AwsIotJobsError_t {
-    guard(JobsError::BadParameter as u32, || {
+    guard(JOBS_PANIC, || {
         if limit == 0 || limit > MAX_NOTIFY_CALLBACK_LIMIT {
             return JobsError::BadParameter as u32;
         }

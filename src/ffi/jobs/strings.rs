@@ -10,6 +10,7 @@ use std::ffi::CString;
 use std::sync::OnceLock;
 
 use crate::core::JobsError;
+use crate::ffi::boundary::guard;
 use crate::ffi::types::{AwsIotJobState_t, AwsIotJobsError_t};
 
 /// The largest `AwsIotJobsError_t` value that has its own text.
@@ -32,13 +33,15 @@ fn jobs_error_texts() -> &'static [CString] {
 /// Describes a Jobs result code.
 #[no_mangle]
 pub extern "C" fn AwsIotJobs_strerror(status: AwsIotJobsError_t) -> *const c_char {
-    let texts = jobs_error_texts();
-    let index = if status <= LAST_JOBS_CODE {
-        status as usize
-    } else {
-        texts.len() - 1
-    };
-    texts[index].as_ptr()
+    guard(c"INVALID STATUS".as_ptr(), || {
+        let texts = jobs_error_texts();
+        let index = if status <= LAST_JOBS_CODE {
+            status as usize
+        } else {
+            texts.len() - 1
+        };
+        texts[index].as_ptr()
+    })
 }
 
 /// The text of a job execution state.

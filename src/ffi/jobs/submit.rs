@@ -7,7 +7,7 @@ use crate::core::request::Request;
 use crate::core::topics::Operation;
 use crate::core::JobsError;
 use crate::ffi::boundary::handles::{self, Waitable};
-use crate::ffi::boundary::{code, guard};
+use crate::ffi::boundary::{code, guard, JOBS_PANIC};
 use crate::ffi::jobs::callbacks::{operation_completion, CCallback};
 use crate::ffi::jobs::library;
 use crate::ffi::jobs::request_info::{self, RequestView};
@@ -15,9 +15,6 @@ use crate::ffi::jobs::wait::finish_wait;
 use crate::ffi::types::*;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// What a Jobs entry point returns when its body panicked.
-pub const PANIC: AwsIotJobsError_t = JobsError::BadParameter as u32;
 
 pub enum Mode {
     Async {
@@ -178,7 +175,7 @@ pub unsafe fn entry<'a>(
     request: impl FnOnce(&RequestView<'a>) -> Result<Request<'a>, JobsError>,
 ) -> AwsIotJobsError_t {
     // SAFETY: forwarded contract.
-    guard(PANIC, || {
+    guard(JOBS_PANIC, || {
         code(unsafe { run(operation, info, mode, request) })
     })
 }

@@ -3,9 +3,8 @@
 
 use crate::core::topics::Operation;
 use crate::core::JobsError;
-use crate::ffi::boundary::{code, guard, required_str, try_ref};
+use crate::ffi::boundary::{code, guard, required_str, try_ref, JOBS_PANIC};
 use crate::ffi::jobs::library;
-use crate::ffi::jobs::submit::PANIC;
 use crate::ffi::types::*;
 
 /// Clears the marks `AWS_IOT_JOBS_FLAG_KEEP_SUBSCRIPTIONS` left on the thing's reply
@@ -18,7 +17,7 @@ pub unsafe extern "C" fn AwsIotJobs_RemovePersistentSubscriptions(
     pRequestInfo: *const AwsIotJobsRequestInfo_t,
     flags: u32,
 ) -> AwsIotJobsError_t {
-    guard(PANIC, || {
+    guard(JOBS_PANIC, || {
         code((|| {
             let lib = library::get()?;
             // SAFETY: `pRequestInfo` is NULL or valid (caller contract).

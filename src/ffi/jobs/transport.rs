@@ -10,7 +10,7 @@ use crate::core::router::Router;
 use crate::core::transport::{Connection, Qos, Transport, TransportError};
 use crate::core::JobsError;
 use crate::ffi::boundary::handles::{self, ConnectionEntry, Link};
-use crate::ffi::boundary::{code, guard, required_str, try_bytes, try_ref};
+use crate::ffi::boundary::{code, guard, required_str, try_bytes, try_ref, JOBS_PANIC};
 use crate::ffi::jobs::library;
 use crate::ffi::types::{
     AwsIotJobsError_t, IotMqttConnection_t, IotMqttError, IotMqttError_t, IotMqttQos_t,
@@ -187,7 +187,7 @@ pub unsafe extern "C" fn AwsIotJobs_CreateTransportConnection(
     pTransport: *const AwsIotJobsTransport_t,
     pConnection: *mut IotMqttConnection_t,
 ) -> AwsIotJobsError_t {
-    guard(JobsError::BadParameter as u32, || {
+    guard(JOBS_PANIC, || {
         code((|| {
             // SAFETY: NULL or valid (caller contract).
             let vtable = *unsafe { try_ref(pTransport) }?;
@@ -228,7 +228,7 @@ pub unsafe extern "C" fn AwsIotJobs_ReceiveMessage(
     pPayload: *const c_void,
     payloadLength: usize,
 ) -> AwsIotJobsError_t {
-    guard(JobsError::BadParameter as u32, || {
+    guard(JOBS_PANIC, || {
         code((|| {
             let entry = handles::connection(mqttConnection).ok_or(JobsError::BadParameter)?;
             // SAFETY: readable for the lengths given (caller contract).

@@ -7,9 +7,8 @@
 
 use crate::core::engine::{OpId, Outcome, Waiter};
 use crate::core::{Engine, JobsError};
-use crate::ffi::boundary::{code, guard};
+use crate::ffi::boundary::{code, guard, JOBS_PANIC};
 use crate::ffi::jobs::library::{self, Library};
-use crate::ffi::jobs::submit::PANIC;
 use crate::ffi::types::*;
 use std::ffi::c_void;
 use std::sync::{Arc, Weak};
@@ -71,7 +70,7 @@ pub unsafe extern "C" fn AwsIotJobs_Wait(
     timeoutMs: u32,
     pJobsResponse: *mut AwsIotJobsResponse_t,
 ) -> AwsIotJobsError_t {
-    guard(PANIC, || {
+    guard(JOBS_PANIC, || {
         code((|| {
             let lib: Arc<Library> = library::get()?;
             if pJobsResponse.is_null() {

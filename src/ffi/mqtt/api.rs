@@ -17,7 +17,7 @@ use std::time::Duration;
 use super::args::{self, MqttCallback, MqttResult, BAD_PARAMETER};
 use super::connection::{self, status_of, MqttConnection, MqttOperation, ASYNC_PATIENCE};
 use crate::core::transport::Qos;
-use crate::ffi::boundary::guard;
+use crate::ffi::boundary::{guard, MQTT_PANIC};
 use crate::ffi::types::{
     IotMqttCallbackInfo_t, IotMqttConnectInfo_t, IotMqttConnection_t, IotMqttError, IotMqttError_t,
     IotMqttNetworkInfo_t, IotMqttOperationType, IotMqttOperation_t, IotMqttPublishInfo_t,
@@ -36,7 +36,7 @@ fn initialized() -> MqttResult<()> {
 
 /// Runs an entry point's body behind the panic guard and returns its code.
 fn run(body: impl FnOnce() -> MqttResult<IotMqttError>) -> IotMqttError_t {
-    guard(BAD_PARAMETER as IotMqttError_t, || match body() {
+    guard(MQTT_PANIC as IotMqttError_t, || match body() {
         Ok(status) | Err(status) => status as IotMqttError_t,
     })
 }

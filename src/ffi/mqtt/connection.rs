@@ -25,7 +25,7 @@ use crate::core::panics::contain;
 use crate::core::router::Router;
 use crate::core::transport::{Connection, Qos, TransportError};
 use crate::ffi::boundary::handles::{self, ConnectionEntry, Link};
-use crate::ffi::boundary::SendPtr;
+use crate::ffi::boundary::{SendPtr, MQTT_PANIC};
 use crate::ffi::jobs::library;
 use crate::ffi::types::{
     _mqttConnection, IotMqttCallbackParamMessage, IotMqttCallbackParamOperation,
@@ -281,7 +281,7 @@ impl MqttConnection {
         let connection = self.clone();
         let queued = self.operations.spawn(move || {
             let result = contain("an asynchronous MQTT operation", || work(&connection))
-                .unwrap_or(IotMqttError::IOT_MQTT_BAD_PARAMETER);
+                .unwrap_or(MQTT_PANIC);
             operation.complete(result);
             if let Some(callback) = callback {
                 let param = operation_param(connection.handle(), kind, handle, result);

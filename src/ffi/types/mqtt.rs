@@ -44,6 +44,8 @@ pub enum IotMqttError {
     IOT_MQTT_BAD_PARAMETER = 3,
     IOT_MQTT_NO_MEMORY = 4,
     IOT_MQTT_NETWORK_ERROR = 5,
+    /// The library could not carry the call or operation out: a panic inside it was contained
+    /// (logged with its location). A bug of the library, never a caller's mistake.
     IOT_MQTT_SCHEDULING_ERROR = 6,
     IOT_MQTT_BAD_RESPONSE = 7,
     IOT_MQTT_TIMEOUT = 8,
