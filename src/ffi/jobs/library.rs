@@ -16,7 +16,7 @@
 use crate::core::engine::{EngineConfig, OpId};
 use crate::core::runtime::Runtime;
 use crate::core::{Engine, JobsError};
-use crate::ffi::boundary::handles::{self, Waitable};
+use crate::ffi::boundary::handles::{self, HandleTable, Waitable};
 use crate::ffi::types::{AwsIotJobsOperation_t, IotMqttConnection_t};
 use parking_lot::{Mutex, RwLock};
 use rustc_hash::FxHashMap as HashMap;
@@ -57,9 +57,9 @@ pub struct Library {
     config: EngineConfig,
     /// `None` once Cleanup began: no engine is created after that.
     engines: Mutex<Option<HashMap<usize, Arc<Engine>>>>,
-    /// Waitable operations not yet waited for, by operation ID. Per library, so a handle
-    /// from before a Cleanup is unknown to the next Init.
-    waitables: Mutex<HashMap<OpId, Waitable>>,
+    /// Waitable operations not yet waited for, by operation handle (the operation ID). Per
+    /// library, so a handle from before a Cleanup is unknown to the next Init.
+    waitables: HandleTable<Waitable>,
 }
 
 static LIBRARY: RwLock<Option<Arc<Library>>> = RwLock::new(None);
@@ -84,7 +84,7 @@ pub fn init(mqtt_timeout_ms: u32) -> Result<(), JobsError> {
         runtime,
         config,
         engines: Mutex::new(Some(HashMap::default())),
-        waitables: Mutex::new(HashMap::default()),
+        waitables: HandleTable::new(0),
     }));
     Ok(())
 }
@@ -103,7 +103,7 @@ pub fn cleanup() {
         }
         engine.shutdown(JobsError::NotInitialized);
     }
-    lib.waitables.lock().clear();
+    lib.waitables.clear();
     lib.runtime.shutdown();
 }
 
@@ -158,18 +158,18 @@ impl Library {
 impl Library {
     /// Records a waitable operation until it is waited for.
     pub fn add_waitable(&self, id: OpId, waitable: Waitable) {
-        self.waitables.lock().insert(id, waitable);
+        self.waitables.insert_at(id as usize, waitable);
     }
 
     /// Forgets a waitable operation whose submission failed.
     pub fn forget_waitable(&self, id: OpId) {
-        self.waitables.lock().remove(&id);
+        self.waitables.remove(id as usize);
     }
 
     /// Takes a waitable operation out of the table: a handle can be waited for once.
     pub fn take_waitable(&self, handle: AwsIotJobsOperation_t) -> Option<(OpId, Waitable)> {
         let id = handles::operation_id(handle);
-        self.waitables.lock().remove(&id).map(|w| (id, w))
+        self.waitables.remove(handle as usize).map(|w| (id, w))
     }
 }
 

@@ -1,6 +1,7 @@
 //! The C transport interface: how firmware plugs its own MQTT client into the Jobs library.
 
 use core::ffi::{c_char, c_void};
+use std::any::Any;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -169,6 +170,10 @@ impl Transport for CTransport {
 impl Link for CTransport {
     fn close(&self) {
         *self.open.write() = false;
+    }
+
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
     }
 }
 

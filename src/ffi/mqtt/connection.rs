@@ -5,16 +5,17 @@
 //! messages go to, and two threads of ours: `awsiotjobs-mqtt-cb` runs every application callback
 //! of the connection in order (subscription messages, operation completions, the disconnect
 //! callback), `awsiotjobs-mqtt-ops` carries out the asynchronous operations one at a time. The
-//! connection is registered twice: in [`handles`] like every connection the Jobs functions
-//! accept, and in the table here, which the `IotMqtt_*` functions look handles up in. An
-//! operation handle is a key into the operation table (in a range of its own, so a Jobs
-//! operation handle is never mistaken for one); only waitable operations are in it, and
+//! connection is registered once, in [`handles`] like every connection the Jobs functions
+//! accept, with itself as the link; the `IotMqtt_*` functions look it up there. An operation
+//! handle is a key of the operation table here (a [`HandleTable`] in a range of its own, so a
+//! Jobs operation handle is never mistaken for one); only waitable operations are in it, and
 //! `IotMqtt_Wait` takes them out.
 
 use core::ffi::c_char;
 use rustc_hash::FxHashMap as HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::any::Any;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, OnceLock};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
@@ -24,7 +25,7 @@ use super::serial::SerialThread;
 use crate::core::panics::contain;
 use crate::core::router::Router;
 use crate::core::transport::{Connection, Qos, TransportError};
-use crate::ffi::boundary::handles::{self, ConnectionEntry, Link};
+use crate::ffi::boundary::handles::{self, ConnectionEntry, HandleTable, Link};
 use crate::ffi::boundary::{SendPtr, MQTT_PANIC};
 use crate::ffi::jobs::library;
 use crate::ffi::types::{
@@ -98,23 +99,12 @@ pub struct MqttConnection {
     closed: AtomicBool,
 }
 
-fn connections() -> &'static Mutex<HashMap<usize, Arc<MqttConnection>>> {
-    static TABLE: OnceLock<Mutex<HashMap<usize, Arc<MqttConnection>>>> = OnceLock::new();
-    TABLE.get_or_init(Default::default)
-}
-
-/// The connection behind a handle, or `BAD_PARAMETER`.
+/// The connection of `IotMqtt_Connect` behind a handle, or `BAD_PARAMETER` (for a handle that
+/// is unknown, closed, or a C transport's).
 pub fn lookup(handle: IotMqttConnection_t) -> MqttResult<Arc<MqttConnection>> {
-    connections()
-        .lock()
-        .get(&(handle as usize))
-        .cloned()
+    handles::connection(handle)
+        .and_then(|entry| entry.link_as::<MqttConnection>())
         .ok_or(BAD_PARAMETER)
-}
-
-/// Takes a connection out of the table (once).
-pub fn remove(handle: IotMqttConnection_t) -> Option<Arc<MqttConnection>> {
-    connections().lock().remove(&(handle as usize))
 }
 
 /// How long an asynchronous subscribe or unsubscribe may wait for the link and the broker.
@@ -163,7 +153,6 @@ impl MqttConnection {
         let _ = connection.handle.set(handle);
         let _ = watch.handle.set(handle);
         connection.adopt(&request.previous);
-        connections().lock().insert(handle, connection.clone());
         Ok(connection)
     }
 
@@ -306,7 +295,6 @@ impl MqttConnection {
             return;
         }
         let handle = self.handle();
-        remove(handle);
         if handles::remove_connection(handle).is_some() {
             self.router.set_jobs_handler(None);
             library::connection_closed(handle);
@@ -327,6 +315,10 @@ impl MqttConnection {
 impl Link for MqttConnection {
     fn close(&self) {
         MqttConnection::close(self, true);
+    }
+
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {
+        self
     }
 }
 
@@ -403,31 +395,29 @@ pub struct MqttOperation {
     done: Condvar,
 }
 
-static NEXT_OPERATION: AtomicUsize = AtomicUsize::new(1);
-/// Operation handles are spaced like aligned pointers in a range of their own.
+/// Operation handles start here, in a range of their own.
 const OPERATION_BASE: usize = 0x00c0_ffee_8000_0000;
 
-fn operations() -> &'static Mutex<HashMap<usize, Arc<MqttOperation>>> {
-    static TABLE: OnceLock<Mutex<HashMap<usize, Arc<MqttOperation>>>> = OnceLock::new();
-    TABLE.get_or_init(Default::default)
-}
+/// The waitable operations not yet waited for.
+static OPERATIONS: LazyLock<HandleTable<Arc<MqttOperation>>> =
+    LazyLock::new(|| HandleTable::new(OPERATION_BASE));
 
 impl MqttOperation {
     /// A new operation and its handle; a waitable one is entered in the table.
     fn create(waitable: bool) -> (usize, Arc<MqttOperation>) {
-        let handle = OPERATION_BASE + NEXT_OPERATION.fetch_add(1, Ordering::Relaxed) * 16;
+        let handle = OPERATIONS.new_key();
         let operation = Arc::new(MqttOperation {
             result: Mutex::new(None),
             done: Condvar::new(),
         });
         if waitable {
-            operations().lock().insert(handle, operation.clone());
+            OPERATIONS.insert_at(handle, operation.clone());
         }
         (handle, operation)
     }
 
     fn forget(handle: usize) {
-        operations().lock().remove(&handle);
+        OPERATIONS.remove(handle);
     }
 
     fn complete(&self, result: IotMqttError) {
@@ -440,7 +430,7 @@ impl MqttOperation {
     /// waited for already); `IOT_MQTT_TIMEOUT` if it did not complete in time (it is forgotten
     /// either way, as in v4).
     pub fn wait(handle: IotMqttOperation_t, timeout: Duration) -> IotMqttError {
-        let Some(operation) = operations().lock().remove(&(handle as usize)) else {
+        let Some(operation) = OPERATIONS.remove(handle as usize) else {
             return BAD_PARAMETER;
         };
         let deadline = Instant::now() + timeout;
