@@ -19,6 +19,7 @@ extern "C" {
  * NULL. Nothing is allocated and the document needs no NUL terminator. Returns `false`, and
  * leaves both outputs unchanged, when the key is absent, its value is malformed, or an
  * argument is NULL or empty.
+ * Borrows the document and key for the call only. Any thread.
  */
 bool AwsIotDocParser_FindValue(const char *pAwsIotJsonDocument,
                                size_t awsIotJsonDocumentLength,

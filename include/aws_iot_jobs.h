@@ -15,6 +15,8 @@ extern "C" {
 /**
  * Starts the library. `mqttTimeoutMs` bounds each subscribe, unsubscribe and publish; 0 keeps
  * the default of 5000 ms. Calling it again while running succeeds and changes nothing.
+ * Any thread, Jobs callbacks included. A panic inside returns `AWS_IOT_JOBS_INIT_FAILED`; in every
+ * other `AwsIotJobs_*` function it returns `AWS_IOT_JOBS_INTERNAL_ERROR`.
  */
 AwsIotJobsError_t AwsIotJobs_Init(uint32_t mqttTimeoutMs);
 
@@ -23,12 +25,17 @@ AwsIotJobsError_t AwsIotJobs_Init(uint32_t mqttTimeoutMs);
  * `AWS_IOT_JOBS_NOT_INITIALIZED` before this returns, a thread blocked in Wait or a Sync call
  * returns `AWS_IOT_JOBS_NOT_INITIALIZED`, and waitable handles not yet waited for are released
  * (waiting on one later is an error, not a leak). Notify callbacks are forgotten.
+ * Any thread. From a Jobs callback it does not wait for the callbacks queued after the current
+ * one, which still run before the callback thread ends.
  */
 void AwsIotJobs_Cleanup(void);
 
 /**
  * Sends a get-pending request. Returns `AWS_IOT_JOBS_STATUS_PENDING` once sent; the result
  * arrives at the callback or through `AwsIotJobs_Wait`.
+ * Ownership: the infos are read during the call only. Threads: the callback runs once, on the
+ * library's callback thread, with a parameter valid during the call; it may call any
+ * `AwsIotJobs_*` function. Any thread, Jobs callbacks included.
  */
 AwsIotJobsError_t AwsIotJobs_GetPendingAsync(const AwsIotJobsRequestInfo_t *pRequestInfo,
                                              uint32_t flags,
@@ -37,6 +44,9 @@ AwsIotJobsError_t AwsIotJobs_GetPendingAsync(const AwsIotJobsRequestInfo_t *pReq
 
 /**
  * Get-pending, blocking up to `timeoutMs`. The reply goes to `pJobsResponse`.
+ * Ownership: the infos are read during the call only; a response buffer comes from
+ * `mallocResponse` and the caller frees it. Blocks the calling thread only. Any thread, Jobs
+ * callbacks included.
  */
 AwsIotJobsError_t AwsIotJobs_GetPendingSync(const AwsIotJobsRequestInfo_t *pRequestInfo,
                                             uint32_t flags,
@@ -45,6 +55,9 @@ AwsIotJobsError_t AwsIotJobs_GetPendingSync(const AwsIotJobsRequestInfo_t *pRequ
 
 /**
  * Sends a start-next request with the status details and step timeout of `pUpdateInfo`.
+ * Ownership: the infos are read during the call only. Threads: the callback runs once, on the
+ * library's callback thread, with a parameter valid during the call; it may call any
+ * `AwsIotJobs_*` function. Any thread, Jobs callbacks included.
  */
 AwsIotJobsError_t AwsIotJobs_StartNextAsync(const AwsIotJobsRequestInfo_t *pRequestInfo,
                                             const AwsIotJobsUpdateInfo_t *pUpdateInfo,
@@ -54,6 +67,9 @@ AwsIotJobsError_t AwsIotJobs_StartNextAsync(const AwsIotJobsRequestInfo_t *pRequ
 
 /**
  * Start-next, blocking up to `timeoutMs`.
+ * Ownership: the infos are read during the call only; a response buffer comes from
+ * `mallocResponse` and the caller frees it. Blocks the calling thread only. Any thread, Jobs
+ * callbacks included.
  */
 AwsIotJobsError_t AwsIotJobs_StartNextSync(const AwsIotJobsRequestInfo_t *pRequestInfo,
                                            const AwsIotJobsUpdateInfo_t *pUpdateInfo,
@@ -63,6 +79,9 @@ AwsIotJobsError_t AwsIotJobs_StartNextSync(const AwsIotJobsRequestInfo_t *pReque
 
 /**
  * Sends a describe request for `pJobId` (`$next` allowed) of the request info.
+ * Ownership: the infos are read during the call only. Threads: the callback runs once, on the
+ * library's callback thread, with a parameter valid during the call; it may call any
+ * `AwsIotJobs_*` function. Any thread, Jobs callbacks included.
  */
 AwsIotJobsError_t AwsIotJobs_DescribeAsync(const AwsIotJobsRequestInfo_t *pRequestInfo,
                                            int32_t executionNumber,
@@ -73,6 +92,9 @@ AwsIotJobsError_t AwsIotJobs_DescribeAsync(const AwsIotJobsRequestInfo_t *pReque
 
 /**
  * Describe, blocking up to `timeoutMs`.
+ * Ownership: the infos are read during the call only; a response buffer comes from
+ * `mallocResponse` and the caller frees it. Blocks the calling thread only. Any thread, Jobs
+ * callbacks included.
  */
 AwsIotJobsError_t AwsIotJobs_DescribeSync(const AwsIotJobsRequestInfo_t *pRequestInfo,
                                           int32_t executionNumber,
@@ -83,6 +105,9 @@ AwsIotJobsError_t AwsIotJobs_DescribeSync(const AwsIotJobsRequestInfo_t *pReques
 
 /**
  * Sends an update of the execution of `pJobId` (not `$next`) with `pUpdateInfo`.
+ * Ownership: the infos are read during the call only. Threads: the callback runs once, on the
+ * library's callback thread, with a parameter valid during the call; it may call any
+ * `AwsIotJobs_*` function. Any thread, Jobs callbacks included.
  */
 AwsIotJobsError_t AwsIotJobs_UpdateAsync(const AwsIotJobsRequestInfo_t *pRequestInfo,
                                          const AwsIotJobsUpdateInfo_t *pUpdateInfo,
@@ -92,6 +117,9 @@ AwsIotJobsError_t AwsIotJobs_UpdateAsync(const AwsIotJobsRequestInfo_t *pRequest
 
 /**
  * Update, blocking up to `timeoutMs`.
+ * Ownership: the infos are read during the call only; a response buffer comes from
+ * `mallocResponse` and the caller frees it. Blocks the calling thread only. Any thread, Jobs
+ * callbacks included.
  */
 AwsIotJobsError_t AwsIotJobs_UpdateSync(const AwsIotJobsRequestInfo_t *pRequestInfo,
                                         const AwsIotJobsUpdateInfo_t *pUpdateInfo,
@@ -107,6 +135,7 @@ AwsIotJobsError_t AwsIotJobs_UpdateSync(const AwsIotJobsRequestInfo_t *pRequestI
  * operation's, a stale, foreign or already-waited one) is `AWS_IOT_JOBS_BAD_PARAMETER`. The
  * one call that does not consume the handle is one with a NULL `pJobsResponse`: it returns
  * `AWS_IOT_JOBS_BAD_PARAMETER` and the operation can still be waited for.
+ * Blocks the calling thread only. Any thread, Jobs callbacks included.
  */
 AwsIotJobsError_t AwsIotJobs_Wait(AwsIotJobsOperation_t operation,
                                   uint32_t timeoutMs,
@@ -118,6 +147,7 @@ AwsIotJobsError_t AwsIotJobs_Wait(AwsIotJobsOperation_t operation,
  * the request info's connection. Once no mark is left and no operation uses the subscription,
  * it is unsubscribed before this returns (blocking until the broker acknowledged); one still
  * in use goes after its last operation, within the usual lingering bounds.
+ * The request info is read during the call only. Any thread, Jobs callbacks included.
  */
 AwsIotJobsError_t AwsIotJobs_RemovePersistentSubscriptions(const AwsIotJobsRequestInfo_t *pRequestInfo,
                                                            uint32_t flags);
@@ -135,6 +165,9 @@ AwsIotJobsError_t AwsIotJobs_RemovePersistentSubscriptions(const AwsIotJobsReque
  * one still waits for the callback thread replaces it (only the latest list, or the latest
  * head of the queue, matters to a device), so a slow callback never makes the library hold
  * more than one message per thing and kind.
+ * Ownership: the callback info is copied; its `pCallbackContext` must stay valid until the
+ * callback is removed, its connection closes or `AwsIotJobs_Cleanup`. Any thread, Jobs callbacks
+ * included.
  */
 AwsIotJobsError_t AwsIotJobs_SetNotifyPendingCallback(IotMqttConnection_t mqttConnection,
                                                       const char *pThingName,
@@ -145,6 +178,7 @@ AwsIotJobsError_t AwsIotJobs_SetNotifyPendingCallback(IotMqttConnection_t mqttCo
 /**
  * As `AwsIotJobs_SetNotifyPendingCallback`, for notify-next messages (coalesced to the newest
  * in the same way).
+ * Same ownership and threads. Any thread, Jobs callbacks included.
  */
 AwsIotJobsError_t AwsIotJobs_SetNotifyNextCallback(IotMqttConnection_t mqttConnection,
                                                    const char *pThingName,
@@ -154,11 +188,13 @@ AwsIotJobsError_t AwsIotJobs_SetNotifyNextCallback(IotMqttConnection_t mqttConne
 
 /**
  * Describes a Jobs result code.
+ * Returns a static string: never free it. Any thread.
  */
 const char *AwsIotJobs_strerror(AwsIotJobsError_t status);
 
 /**
  * Names a job execution state.
+ * Returns a static string: never free it. Any thread.
  */
 const char *AwsIotJobs_StateName(AwsIotJobState_t state);
 

@@ -52,6 +52,7 @@ extern "C" {
  * without one the broker refuses (AWS IoT delivers a reply to its requester anyway). In both
  * modes it subscribes once per thing, to three wildcard filters (`$aws/things/T/jobs/+/accepted`,
  * `.../+/rejected`, `.../+/+/+`): the transport's broker must accept `+` in filters.
+ * Ownership: the handle is the caller's until `AwsIotJobs_DestroyTransportConnection`. Any thread.
  */
 AwsIotJobsError_t AwsIotJobs_CreateTransportConnection(const struct AwsIotJobsTransport *pTransport,
                                                        IotMqttConnection_t *pConnection);
@@ -63,6 +64,7 @@ AwsIotJobsError_t AwsIotJobs_CreateTransportConnection(const struct AwsIotJobsTr
  * payload are copied as needed before it returns; it never blocks on the network and never
  * runs application callbacks itself. `AWS_IOT_JOBS_BAD_PARAMETER` for an unknown connection, a
  * NULL topic, or a topic that is not UTF-8.
+ * Ownership: topic and payload are borrowed for the call only.
  */
 AwsIotJobsError_t AwsIotJobs_ReceiveMessage(IotMqttConnection_t mqttConnection,
                                             const char *pTopic,
@@ -75,6 +77,8 @@ AwsIotJobsError_t AwsIotJobs_ReceiveMessage(IotMqttConnection_t mqttConnection,
  * in flight on it complete with `AWS_IOT_JOBS_MQTT_ERROR`; its notify callbacks are dropped.
  * When it returns, the library will not call the transport's functions again. Unknown or NULL
  * handles are ignored.
+ * Any thread, but not from inside one of the transport's functions: it waits for the calls in
+ * progress.
  */
 void AwsIotJobs_DestroyTransportConnection(IotMqttConnection_t mqttConnection);
 
@@ -82,6 +86,7 @@ void AwsIotJobs_DestroyTransportConnection(IotMqttConnection_t mqttConnection);
  * Sets how long an asynchronous operation waits for its reply before completing with
  * `AWS_IOT_JOBS_TIMEOUT` (default 30000 ms). Sync calls and `AwsIotJobs_Wait` use their own
  * `timeoutMs`. 0 is `AWS_IOT_JOBS_BAD_PARAMETER`.
+ * Any thread, at any time.
  */
 AwsIotJobsError_t AwsIotJobs_SetResponseTimeout(uint32_t timeoutMs);
 
@@ -89,6 +94,7 @@ AwsIotJobsError_t AwsIotJobs_SetResponseTimeout(uint32_t timeoutMs);
  * Sets how many notify callbacks of each kind one thing may have (default 4; the v4 library
  * fixed this at build time with `AWS_IOT_JOBS_NOTIFY_CALLBACKS`). 1 to 1024; other values are
  * `AWS_IOT_JOBS_BAD_PARAMETER`. Lowering it keeps callbacks already set.
+ * Any thread, at any time.
  */
 AwsIotJobsError_t AwsIotJobs_SetNotifyCallbackLimit(size_t limit);
 

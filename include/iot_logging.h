@@ -85,6 +85,7 @@ extern "C" {
  * Prints `pHeader` (if not NULL) as a debug message of library `pLibraryName`, then the
  * `bufferSize` bytes at `pBuffer` in hex, 16 a line, without prefix. Prints no byte line for
  * an empty or NULL buffer.
+ * Borrows its arguments for the call only. Any thread.
  */
 void IotLog_GenericPrintBuffer(const char *pLibraryName,
                                const char *pHeader,

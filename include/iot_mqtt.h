@@ -38,6 +38,8 @@ void IotMqtt_Cleanup(void);
  * the server's certificate and sent as SNI unless `disableSni`, `pAlpnProtos` is offered, and
  * `maxFragmentLength` (0, or 512 to 16384; anything else is `IOT_MQTT_BAD_PARAMETER`) limits
  * the records sent.
+ * Ownership: the handle is the caller's until `IotMqtt_Disconnect`, which frees it. A panic inside
+ * this or any `IotMqtt_*` function that returns a status gives `IOT_MQTT_SCHEDULING_ERROR`.
  */
 IotMqttError_t IotMqtt_Connect(const IotMqttNetworkInfo_t *pNetworkInfo,
                                const IotMqttConnectInfo_t *pConnectInfo,
@@ -51,7 +53,7 @@ IotMqttError_t IotMqtt_Connect(const IotMqttNetworkInfo_t *pNetworkInfo,
  * operations with `IOT_MQTT_NETWORK_ERROR`, and the disconnect callback runs with
  * `IOT_MQTT_DISCONNECT_CALLED`. When it returns no callback of the connection runs any more
  * (unless it was called from one, which finishes first). The handle is invalid afterwards;
- * unknown handles are ignored. Any thread.
+ * unknown handles are ignored. Any thread, the connection's own callbacks included.
  */
 void IotMqtt_Disconnect(IotMqttConnection_t mqttConnection,
                         uint32_t flags);
@@ -61,6 +63,7 @@ void IotMqtt_Disconnect(IotMqttConnection_t mqttConnection,
  * is copied. `IOT_MQTT_SUCCESS`, `IOT_MQTT_TIMEOUT` (no PUBACK in time) or
  * `IOT_MQTT_NETWORK_ERROR` (the link stayed down). Blocks the calling thread. `flags` is
  * unused, as in v4.
+ * Any thread.
  */
 IotMqttError_t IotMqtt_PublishSync(IotMqttConnection_t mqttConnection,
                                    const IotMqttPublishInfo_t *pPublishInfo,
@@ -74,6 +77,7 @@ IotMqttError_t IotMqtt_PublishSync(IotMqttConnection_t mqttConnection,
  * max(5 s, `retryMs` × (`retryLimit` + 1))) goes to `pCallbackInfo`'s function on the
  * connection's callback thread, or to `IotMqtt_Wait` with `IOT_MQTT_FLAG_WAITABLE`. The publish
  * info is copied; `*pPublishOperation` (if not NULL) is set before anything completes.
+ * Any thread.
  */
 IotMqttError_t IotMqtt_PublishAsync(IotMqttConnection_t mqttConnection,
                                     const IotMqttPublishInfo_t *pPublishInfo,
@@ -88,6 +92,8 @@ IotMqttError_t IotMqtt_PublishAsync(IotMqttConnection_t mqttConnection,
  * 1,024 messages or 4 MiB of them wait for the callbacks of one connection (a larger single
  * message passes when none waits); newer ones are dropped with a log line. The subscriptions
  * are restored after every reconnection until unsubscribed. `flags` is unused.
+ * Ownership: the list is copied; each callback's context must stay valid until unsubscribed or
+ * disconnected. Blocks the calling thread. Any thread.
  */
 IotMqttError_t IotMqtt_SubscribeSync(IotMqttConnection_t mqttConnection,
                                      const IotMqttSubscription_t *pSubscriptionList,
@@ -99,6 +105,7 @@ IotMqttError_t IotMqtt_SubscribeSync(IotMqttConnection_t mqttConnection,
  * Unsubscribes from every filter of the list and waits up to `timeoutMs` for the UNSUBACK.
  * The callbacks of those filters stop at once. A filter the Jobs library also uses stays
  * subscribed at the broker for it. `flags` is unused.
+ * The list is read during the call only. Blocks the calling thread. Any thread.
  */
 IotMqttError_t IotMqtt_UnsubscribeSync(IotMqttConnection_t mqttConnection,
                                        const IotMqttSubscription_t *pSubscriptionList,
@@ -110,6 +117,7 @@ IotMqttError_t IotMqtt_UnsubscribeSync(IotMqttConnection_t mqttConnection,
  * Subscribes without blocking: `IOT_MQTT_STATUS_PENDING`, the result (after the SUBACK, or an
  * error within 5 s) to the callback on the connection's callback thread or to `IotMqtt_Wait`
  * with `IOT_MQTT_FLAG_WAITABLE`. Otherwise as `IotMqtt_SubscribeSync`.
+ * The list is copied; callback contexts as for `IotMqtt_SubscribeSync`. Any thread.
  */
 IotMqttError_t IotMqtt_SubscribeAsync(IotMqttConnection_t mqttConnection,
                                       const IotMqttSubscription_t *pSubscriptionList,
@@ -121,6 +129,7 @@ IotMqttError_t IotMqtt_SubscribeAsync(IotMqttConnection_t mqttConnection,
 /**
  * Unsubscribes without blocking; as `IotMqtt_SubscribeAsync` for the notification, as
  * `IotMqtt_UnsubscribeSync` for the rest.
+ * The list is copied. Any thread.
  */
 IotMqttError_t IotMqtt_UnsubscribeAsync(IotMqttConnection_t mqttConnection,
                                         const IotMqttSubscription_t *pSubscriptionList,
@@ -133,7 +142,7 @@ IotMqttError_t IotMqtt_UnsubscribeAsync(IotMqttConnection_t mqttConnection,
  * Waits up to `timeoutMs` for a waitable operation and returns its result, or
  * `IOT_MQTT_TIMEOUT`. The operation is released either way: a handle can be waited for once;
  * any other value (NULL, a stale or non-waitable handle) is `IOT_MQTT_BAD_PARAMETER`. Blocks
- * the calling thread.
+ * the calling thread only. Any thread.
  */
 IotMqttError_t IotMqtt_Wait(IotMqttOperation_t operation, uint32_t timeoutMs);
 
@@ -152,11 +161,13 @@ bool IotMqtt_IsSubscribed(IotMqttConnection_t mqttConnection,
 
 /**
  * Describes an MQTT result code.
+ * Returns a static string: never free it. Any thread.
  */
 const char *IotMqtt_strerror(IotMqttError_t status);
 
 /**
  * Names an MQTT operation type.
+ * Returns a static string: never free it. Any thread.
  */
 const char *IotMqtt_OperationType(IotMqttOperationType_t operation);
 

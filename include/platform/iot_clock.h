@@ -17,17 +17,20 @@ extern "C" {
  * `pBuffer` and its length, without the NUL, to `*pTimestringLength`. Returns `false`, and
  * writes nothing, if the buffer cannot hold it (it needs 20 bytes), an argument is NULL, or the
  * time cannot be read.
+ * The buffer is the caller's. Any thread.
  */
 bool IotClock_GetTimestring(char *pBuffer, size_t bufferSize, size_t *pTimestringLength);
 
 /**
  * The monotonic system time in milliseconds: never zero and never decreasing.
+ * Any thread.
  */
 uint64_t IotClock_GetTimeMs(void);
 
 /**
  * Suspends the calling thread for at least `sleepTimeMs` milliseconds (a signal does not cut
  * the sleep short).
+ * Any thread.
  */
 void IotClock_SleepMs(uint32_t sleepTimeMs);
 
@@ -36,6 +39,8 @@ void IotClock_SleepMs(uint32_t sleepTimeMs);
  * detached thread of its own at each expiry. One run at a time: an expiry that comes while
  * the routine still runs waits for it. Returns `false` for a NULL timer or routine, or if the
  * timer thread cannot be started. Destroy the timer with `IotClock_TimerDestroy`.
+ * The timer's storage and `pArgument` are the caller's until `IotClock_TimerDestroy` returns. Any
+ * thread.
  */
 bool IotClock_TimerCreate(IotTimer_t *pNewTimer,
                           IotThreadRoutine_t expirationRoutine,
@@ -52,6 +57,7 @@ void IotClock_TimerDestroy(IotTimer_t *pTimer);
  * Arms the timer to expire `relativeTimeoutMs` from now (0: at once), then every `periodMs`
  * (0: once). Arming an armed timer replaces its schedule. Returns `false` for NULL or a timer
  * that was not created or was destroyed.
+ * Any thread.
  */
 bool IotClock_TimerArm(IotTimer_t *pTimer, uint32_t relativeTimeoutMs, uint32_t periodMs);
 

@@ -18,6 +18,7 @@ extern "C" {
  * or 0, and `stackSize` 0 (the system's default) or at least `PTHREAD_STACK_MIN` (16384):
  * otherwise, for a NULL routine, or if the system cannot start a thread, nothing is started
  * and this returns `false`.
+ * `pArgument` stays the caller's: the routine, on the new thread, is its only user. Any thread.
  */
 bool Iot_CreateDetachedThread(IotThreadRoutine_t threadRoutine,
                               void *pArgument,
@@ -28,6 +29,7 @@ bool Iot_CreateDetachedThread(IotThreadRoutine_t threadRoutine,
  * Initialises the mutex at `pNewMutex`, unlocked. With `recursive` the thread holding it may
  * lock it again (and must unlock it as many times); without, locking it again deadlocks, as in
  * v4. Returns `false` for NULL or if the system refuses.
+ * The mutex's storage is the caller's; free what this sets up with `IotMutex_Destroy`. Any thread.
  */
 bool IotMutex_Create(IotMutex_t *pNewMutex, bool recursive);
 
@@ -57,6 +59,8 @@ void IotMutex_Unlock(IotMutex_t *pMutex);
  * Initialises the semaphore at `pNewSemaphore` with count `initialValue`. Returns `false` for
  * NULL, a `maxValue` or `initialValue` above `SEM_VALUE_MAX` (2147483647), or if the system
  * refuses.
+ * The semaphore's storage is the caller's; free what this sets up with `IotSemaphore_Destroy`. Any
+ * thread.
  */
 bool IotSemaphore_Create(IotSemaphore_t *pNewSemaphore, uint32_t initialValue, uint32_t maxValue);
 

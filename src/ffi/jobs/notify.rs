@@ -50,6 +50,9 @@ unsafe fn set(
 /// one still waits for the callback thread replaces it (only the latest list, or the latest
 /// head of the queue, matters to a device), so a slow callback never makes the library hold
 /// more than one message per thing and kind.
+/// Ownership: the callback info is copied; its `pCallbackContext` must stay valid until the
+/// callback is removed, its connection closes or `AwsIotJobs_Cleanup`. Any thread, Jobs callbacks
+/// included.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_SetNotifyPendingCallback(
     mqttConnection: IotMqttConnection_t,
@@ -75,6 +78,7 @@ pub unsafe extern "C" fn AwsIotJobs_SetNotifyPendingCallback(
 
 /// As `AwsIotJobs_SetNotifyPendingCallback`, for notify-next messages (coalesced to the newest
 /// in the same way).
+/// Same ownership and threads. Any thread, Jobs callbacks included.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_SetNotifyNextCallback(
     mqttConnection: IotMqttConnection_t,

@@ -15,6 +15,9 @@ use crate::ffi::types::*;
 
 /// Sends a get-pending request. Returns `AWS_IOT_JOBS_STATUS_PENDING` once sent; the result
 /// arrives at the callback or through `AwsIotJobs_Wait`.
+/// Ownership: the infos are read during the call only. Threads: the callback runs once, on the
+/// library's callback thread, with a parameter valid during the call; it may call any
+/// `AwsIotJobs_*` function. Any thread, Jobs callbacks included.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_GetPendingAsync(
     pRequestInfo: *const AwsIotJobsRequestInfo_t,
@@ -32,6 +35,9 @@ pub unsafe extern "C" fn AwsIotJobs_GetPendingAsync(
 }
 
 /// Get-pending, blocking up to `timeoutMs`. The reply goes to `pJobsResponse`.
+/// Ownership: the infos are read during the call only; a response buffer comes from
+/// `mallocResponse` and the caller frees it. Blocks the calling thread only. Any thread, Jobs
+/// callbacks included.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_GetPendingSync(
     pRequestInfo: *const AwsIotJobsRequestInfo_t,
@@ -49,6 +55,9 @@ pub unsafe extern "C" fn AwsIotJobs_GetPendingSync(
 }
 
 /// Sends a start-next request with the status details and step timeout of `pUpdateInfo`.
+/// Ownership: the infos are read during the call only. Threads: the callback runs once, on the
+/// library's callback thread, with a parameter valid during the call; it may call any
+/// `AwsIotJobs_*` function. Any thread, Jobs callbacks included.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_StartNextAsync(
     pRequestInfo: *const AwsIotJobsRequestInfo_t,
@@ -67,6 +76,9 @@ pub unsafe extern "C" fn AwsIotJobs_StartNextAsync(
 }
 
 /// Start-next, blocking up to `timeoutMs`.
+/// Ownership: the infos are read during the call only; a response buffer comes from
+/// `mallocResponse` and the caller frees it. Blocks the calling thread only. Any thread, Jobs
+/// callbacks included.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_StartNextSync(
     pRequestInfo: *const AwsIotJobsRequestInfo_t,
@@ -98,6 +110,9 @@ fn describe<'a>(
 }
 
 /// Sends a describe request for `pJobId` (`$next` allowed) of the request info.
+/// Ownership: the infos are read during the call only. Threads: the callback runs once, on the
+/// library's callback thread, with a parameter valid during the call; it may call any
+/// `AwsIotJobs_*` function. Any thread, Jobs callbacks included.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_DescribeAsync(
     pRequestInfo: *const AwsIotJobsRequestInfo_t,
@@ -117,6 +132,9 @@ pub unsafe extern "C" fn AwsIotJobs_DescribeAsync(
 }
 
 /// Describe, blocking up to `timeoutMs`.
+/// Ownership: the infos are read during the call only; a response buffer comes from
+/// `mallocResponse` and the caller frees it. Blocks the calling thread only. Any thread, Jobs
+/// callbacks included.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_DescribeSync(
     pRequestInfo: *const AwsIotJobsRequestInfo_t,
@@ -150,6 +168,9 @@ unsafe fn update<'a>(
 }
 
 /// Sends an update of the execution of `pJobId` (not `$next`) with `pUpdateInfo`.
+/// Ownership: the infos are read during the call only. Threads: the callback runs once, on the
+/// library's callback thread, with a parameter valid during the call; it may call any
+/// `AwsIotJobs_*` function. Any thread, Jobs callbacks included.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_UpdateAsync(
     pRequestInfo: *const AwsIotJobsRequestInfo_t,
@@ -168,6 +189,9 @@ pub unsafe extern "C" fn AwsIotJobs_UpdateAsync(
 }
 
 /// Update, blocking up to `timeoutMs`.
+/// Ownership: the infos are read during the call only; a response buffer comes from
+/// `mallocResponse` and the caller frees it. Blocks the calling thread only. Any thread, Jobs
+/// callbacks included.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_UpdateSync(
     pRequestInfo: *const AwsIotJobsRequestInfo_t,

@@ -10,6 +10,7 @@ use crate::ffi::types::AwsIotJobsError_t;
 /// Sets how long an asynchronous operation waits for its reply before completing with
 /// `AWS_IOT_JOBS_TIMEOUT` (default 30000 ms). Sync calls and `AwsIotJobs_Wait` use their own
 /// `timeoutMs`. 0 is `AWS_IOT_JOBS_BAD_PARAMETER`.
+/// Any thread, at any time.
 #[no_mangle]
 pub extern "C" fn AwsIotJobs_SetResponseTimeout(timeoutMs: u32) -> AwsIotJobsError_t {
     guard(JOBS_PANIC, || {
@@ -24,6 +25,7 @@ pub extern "C" fn AwsIotJobs_SetResponseTimeout(timeoutMs: u32) -> AwsIotJobsErr
 /// Sets how many notify callbacks of each kind one thing may have (default 4; the v4 library
 /// fixed this at build time with `AWS_IOT_JOBS_NOTIFY_CALLBACKS`). 1 to 1024; other values are
 /// `AWS_IOT_JOBS_BAD_PARAMETER`. Lowering it keeps callbacks already set.
+/// Any thread, at any time.
 #[no_mangle]
 pub extern "C" fn AwsIotJobs_SetNotifyCallbackLimit(limit: usize) -> AwsIotJobsError_t {
     guard(JOBS_PANIC, || {

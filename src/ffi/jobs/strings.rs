@@ -31,6 +31,7 @@ fn jobs_error_texts() -> &'static [CString] {
 }
 
 /// Describes a Jobs result code.
+/// Returns a static string: never free it. Any thread.
 #[no_mangle]
 pub extern "C" fn AwsIotJobs_strerror(status: AwsIotJobsError_t) -> *const c_char {
     guard(c"INVALID STATUS".as_ptr(), || {
@@ -60,6 +61,7 @@ fn state_name(state: AwsIotJobState_t) -> &'static CStr {
 }
 
 /// Names a job execution state.
+/// Returns a static string: never free it. Any thread.
 #[no_mangle]
 pub extern "C" fn AwsIotJobs_StateName(state: AwsIotJobState_t) -> *const c_char {
     state_name(state).as_ptr()

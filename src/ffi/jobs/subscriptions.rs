@@ -12,6 +12,7 @@ use crate::ffi::types::*;
 /// the request info's connection. Once no mark is left and no operation uses the subscription,
 /// it is unsubscribed before this returns (blocking until the broker acknowledged); one still
 /// in use goes after its last operation, within the usual lingering bounds.
+/// The request info is read during the call only. Any thread, Jobs callbacks included.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_RemovePersistentSubscriptions(
     pRequestInfo: *const AwsIotJobsRequestInfo_t,

@@ -187,6 +187,7 @@ impl Link for CTransport {
 /// without one the broker refuses (AWS IoT delivers a reply to its requester anyway). In both
 /// modes it subscribes once per thing, to three wildcard filters (`$aws/things/T/jobs/+/accepted`,
 /// `.../+/rejected`, `.../+/+/+`): the transport's broker must accept `+` in filters.
+/// Ownership: the handle is the caller's until `AwsIotJobs_DestroyTransportConnection`. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_CreateTransportConnection(
     pTransport: *const AwsIotJobsTransport_t,
@@ -225,6 +226,7 @@ pub unsafe extern "C" fn AwsIotJobs_CreateTransportConnection(
 /// payload are copied as needed before it returns; it never blocks on the network and never
 /// runs application callbacks itself. `AWS_IOT_JOBS_BAD_PARAMETER` for an unknown connection, a
 /// NULL topic, or a topic that is not UTF-8.
+/// Ownership: topic and payload are borrowed for the call only.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_ReceiveMessage(
     mqttConnection: IotMqttConnection_t,
@@ -250,6 +252,8 @@ pub unsafe extern "C" fn AwsIotJobs_ReceiveMessage(
 /// in flight on it complete with `AWS_IOT_JOBS_MQTT_ERROR`; its notify callbacks are dropped.
 /// When it returns, the library will not call the transport's functions again. Unknown or NULL
 /// handles are ignored.
+/// Any thread, but not from inside one of the transport's functions: it waits for the calls in
+/// progress.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_DestroyTransportConnection(
     mqttConnection: IotMqttConnection_t,

@@ -64,6 +64,7 @@ pub unsafe fn finish_wait(
 /// operation's, a stale, foreign or already-waited one) is `AWS_IOT_JOBS_BAD_PARAMETER`. The
 /// one call that does not consume the handle is one with a NULL `pJobsResponse`: it returns
 /// `AWS_IOT_JOBS_BAD_PARAMETER` and the operation can still be waited for.
+/// Blocks the calling thread only. Any thread, Jobs callbacks included.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotJobs_Wait(
     operation: AwsIotJobsOperation_t,

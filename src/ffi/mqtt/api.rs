@@ -87,6 +87,8 @@ pub extern "C" fn IotMqtt_Cleanup() {
 /// the server's certificate and sent as SNI unless `disableSni`, `pAlpnProtos` is offered, and
 /// `maxFragmentLength` (0, or 512 to 16384; anything else is `IOT_MQTT_BAD_PARAMETER`) limits
 /// the records sent.
+/// Ownership: the handle is the caller's until `IotMqtt_Disconnect`, which frees it. A panic inside
+/// this or any `IotMqtt_*` function that returns a status gives `IOT_MQTT_SCHEDULING_ERROR`.
 #[no_mangle]
 pub unsafe extern "C" fn IotMqtt_Connect(
     pNetworkInfo: *const IotMqttNetworkInfo_t,
@@ -114,7 +116,7 @@ pub unsafe extern "C" fn IotMqtt_Connect(
 /// operations with `IOT_MQTT_NETWORK_ERROR`, and the disconnect callback runs with
 /// `IOT_MQTT_DISCONNECT_CALLED`. When it returns no callback of the connection runs any more
 /// (unless it was called from one, which finishes first). The handle is invalid afterwards;
-/// unknown handles are ignored. Any thread.
+/// unknown handles are ignored. Any thread, the connection's own callbacks included.
 #[no_mangle]
 pub extern "C" fn IotMqtt_Disconnect(mqttConnection: IotMqttConnection_t, flags: u32) {
     guard((), || {
@@ -129,6 +131,7 @@ pub extern "C" fn IotMqtt_Disconnect(mqttConnection: IotMqttConnection_t, flags:
 /// is copied. `IOT_MQTT_SUCCESS`, `IOT_MQTT_TIMEOUT` (no PUBACK in time) or
 /// `IOT_MQTT_NETWORK_ERROR` (the link stayed down). Blocks the calling thread. `flags` is
 /// unused, as in v4.
+/// Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn IotMqtt_PublishSync(
     mqttConnection: IotMqttConnection_t,
@@ -158,6 +161,7 @@ pub unsafe extern "C" fn IotMqtt_PublishSync(
 /// max(5 s, `retryMs` × (`retryLimit` + 1))) goes to `pCallbackInfo`'s function on the
 /// connection's callback thread, or to `IotMqtt_Wait` with `IOT_MQTT_FLAG_WAITABLE`. The publish
 /// info is copied; `*pPublishOperation` (if not NULL) is set before anything completes.
+/// Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn IotMqtt_PublishAsync(
     mqttConnection: IotMqttConnection_t,
@@ -208,6 +212,8 @@ pub unsafe extern "C" fn IotMqtt_PublishAsync(
 /// 1,024 messages or 4 MiB of them wait for the callbacks of one connection (a larger single
 /// message passes when none waits); newer ones are dropped with a log line. The subscriptions
 /// are restored after every reconnection until unsubscribed. `flags` is unused.
+/// Ownership: the list is copied; each callback's context must stay valid until unsubscribed or
+/// disconnected. Blocks the calling thread. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn IotMqtt_SubscribeSync(
     mqttConnection: IotMqttConnection_t,
@@ -236,6 +242,7 @@ pub unsafe extern "C" fn IotMqtt_SubscribeSync(
 /// Unsubscribes from every filter of the list and waits up to `timeoutMs` for the UNSUBACK.
 /// The callbacks of those filters stop at once. A filter the Jobs library also uses stays
 /// subscribed at the broker for it. `flags` is unused.
+/// The list is read during the call only. Blocks the calling thread. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn IotMqtt_UnsubscribeSync(
     mqttConnection: IotMqttConnection_t,
@@ -309,6 +316,7 @@ unsafe fn subscription_async(
 /// Subscribes without blocking: `IOT_MQTT_STATUS_PENDING`, the result (after the SUBACK, or an
 /// error within 5 s) to the callback on the connection's callback thread or to `IotMqtt_Wait`
 /// with `IOT_MQTT_FLAG_WAITABLE`. Otherwise as `IotMqtt_SubscribeSync`.
+/// The list is copied; callback contexts as for `IotMqtt_SubscribeSync`. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn IotMqtt_SubscribeAsync(
     mqttConnection: IotMqttConnection_t,
@@ -334,6 +342,7 @@ pub unsafe extern "C" fn IotMqtt_SubscribeAsync(
 
 /// Unsubscribes without blocking; as `IotMqtt_SubscribeAsync` for the notification, as
 /// `IotMqtt_UnsubscribeSync` for the rest.
+/// The list is copied. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn IotMqtt_UnsubscribeAsync(
     mqttConnection: IotMqttConnection_t,
@@ -360,7 +369,7 @@ pub unsafe extern "C" fn IotMqtt_UnsubscribeAsync(
 /// Waits up to `timeoutMs` for a waitable operation and returns its result, or
 /// `IOT_MQTT_TIMEOUT`. The operation is released either way: a handle can be waited for once;
 /// any other value (NULL, a stale or non-waitable handle) is `IOT_MQTT_BAD_PARAMETER`. Blocks
-/// the calling thread.
+/// the calling thread only. Any thread.
 #[no_mangle]
 pub extern "C" fn IotMqtt_Wait(operation: IotMqttOperation_t, timeoutMs: u32) -> IotMqttError_t {
     run(|| {

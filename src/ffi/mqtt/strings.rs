@@ -28,6 +28,7 @@ fn mqtt_error_text(status: IotMqttError_t) -> &'static CStr {
 }
 
 /// Describes an MQTT result code.
+/// Returns a static string: never free it. Any thread.
 #[no_mangle]
 pub extern "C" fn IotMqtt_strerror(status: IotMqttError_t) -> *const c_char {
     mqtt_error_text(status).as_ptr()
@@ -48,6 +49,7 @@ fn operation_type_name(operation: IotMqttOperationType_t) -> &'static CStr {
 }
 
 /// Names an MQTT operation type.
+/// Returns a static string: never free it. Any thread.
 #[no_mangle]
 pub extern "C" fn IotMqtt_OperationType(operation: IotMqttOperationType_t) -> *const c_char {
     operation_type_name(operation).as_ptr()

@@ -48,6 +48,7 @@ pub fn now_ms() -> u64 {
 /// `pBuffer` and its length, without the NUL, to `*pTimestringLength`. Returns `false`, and
 /// writes nothing, if the buffer cannot hold it (it needs 20 bytes), an argument is NULL, or the
 /// time cannot be read.
+/// The buffer is the caller's. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn IotClock_GetTimestring(
     pBuffer: *mut c_char,
@@ -73,6 +74,7 @@ pub unsafe extern "C" fn IotClock_GetTimestring(
 }
 
 /// The monotonic system time in milliseconds: never zero and never decreasing.
+/// Any thread.
 #[no_mangle]
 pub extern "C" fn IotClock_GetTimeMs() -> u64 {
     guard(0, now_ms)
@@ -80,6 +82,7 @@ pub extern "C" fn IotClock_GetTimeMs() -> u64 {
 
 /// Suspends the calling thread for at least `sleepTimeMs` milliseconds (a signal does not cut
 /// the sleep short).
+/// Any thread.
 #[no_mangle]
 pub extern "C" fn IotClock_SleepMs(sleepTimeMs: u32) {
     guard((), || {

@@ -14,6 +14,7 @@ use crate::ffi::boundary::{guard, try_bytes};
 /// NULL. Nothing is allocated and the document needs no NUL terminator. Returns `false`, and
 /// leaves both outputs unchanged, when the key is absent, its value is malformed, or an
 /// argument is NULL or empty.
+/// Borrows the document and key for the call only. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn AwsIotDocParser_FindValue(
     pAwsIotJsonDocument: *const c_char,

@@ -136,6 +136,7 @@ pub fn hex_lines(bytes: &[u8]) -> impl Iterator<Item = String> + '_ {
 /// Prints `pHeader` (if not NULL) as a debug message of library `pLibraryName`, then the
 /// `bufferSize` bytes at `pBuffer` in hex, 16 a line, without prefix. Prints no byte line for
 /// an empty or NULL buffer.
+/// Borrows its arguments for the call only. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn IotLog_GenericPrintBuffer(
     pLibraryName: *const c_char,

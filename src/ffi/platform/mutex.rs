@@ -15,6 +15,7 @@ use crate::ffi::types::IotMutex_t;
 /// Initialises the mutex at `pNewMutex`, unlocked. With `recursive` the thread holding it may
 /// lock it again (and must unlock it as many times); without, locking it again deadlocks, as in
 /// v4. Returns `false` for NULL or if the system refuses.
+/// The mutex's storage is the caller's; free what this sets up with `IotMutex_Destroy`. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn IotMutex_Create(pNewMutex: *mut IotMutex_t, recursive: bool) -> bool {
     guard(false, || {

@@ -44,6 +44,8 @@ fn retry_interrupted(mut operation: impl FnMut() -> c_int) -> c_int {
 /// Initialises the semaphore at `pNewSemaphore` with count `initialValue`. Returns `false` for
 /// NULL, a `maxValue` or `initialValue` above `SEM_VALUE_MAX` (2147483647), or if the system
 /// refuses.
+/// The semaphore's storage is the caller's; free what this sets up with `IotSemaphore_Destroy`. Any
+/// thread.
 #[no_mangle]
 pub unsafe extern "C" fn IotSemaphore_Create(
     pNewSemaphore: *mut IotSemaphore_t,

@@ -20,6 +20,7 @@ fn priority_supported(priority: i32) -> bool {
 /// or 0, and `stackSize` 0 (the system's default) or at least `PTHREAD_STACK_MIN` (16384):
 /// otherwise, for a NULL routine, or if the system cannot start a thread, nothing is started
 /// and this returns `false`.
+/// `pArgument` stays the caller's: the routine, on the new thread, is its only user. Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn Iot_CreateDetachedThread(
     threadRoutine: IotThreadRoutine_t,

@@ -28,6 +28,8 @@ unsafe fn key_of(pTimer: *const IotTimer_t) -> Option<u64> {
 /// detached thread of its own at each expiry. One run at a time: an expiry that comes while
 /// the routine still runs waits for it. Returns `false` for a NULL timer or routine, or if the
 /// timer thread cannot be started. Destroy the timer with `IotClock_TimerDestroy`.
+/// The timer's storage and `pArgument` are the caller's until `IotClock_TimerDestroy` returns. Any
+/// thread.
 #[no_mangle]
 pub unsafe extern "C" fn IotClock_TimerCreate(
     pNewTimer: *mut IotTimer_t,
@@ -79,6 +81,7 @@ pub unsafe extern "C" fn IotClock_TimerDestroy(pTimer: *mut IotTimer_t) {
 /// Arms the timer to expire `relativeTimeoutMs` from now (0: at once), then every `periodMs`
 /// (0: once). Arming an armed timer replaces its schedule. Returns `false` for NULL or a timer
 /// that was not created or was destroyed.
+/// Any thread.
 #[no_mangle]
 pub unsafe extern "C" fn IotClock_TimerArm(
     pTimer: *mut IotTimer_t,
