@@ -56,11 +56,7 @@ unsafe extern "C" fn cleanup_in_completion(context: *mut c_void, param: *mut Cal
     unsafe {
         EVENTS.record("calling", param);
         let request = &*(context as *const RequestInfo);
-        let later = CallbackInfo {
-            pCallbackContext: std::ptr::null_mut(),
-            function: Some(in_flight),
-            oldFunction: None,
-        };
+        let later = callback(Some(in_flight), None);
         let mut operation: Operation = std::ptr::null_mut();
         mark(
             "describe-sent",
@@ -77,14 +73,11 @@ unsafe extern "C" fn cleanup_in_completion(context: *mut c_void, param: *mut Cal
 
 #[test]
 fn cleanup_from_an_operation_callback_returns_and_the_library_starts_again() {
-    let _serial = serial();
-    let _watchdog = Watchdog::arm(DEADLINE, "cleanup from an operation callback");
+    let _session = begin("cleanup from an operation callback", DEADLINE);
     EVENTS.clear();
     let emu = Emu::start(60_000);
     emu.create_job("job-1", "cleanup-thing", json!({"op": "one"}));
-    init();
-    let connection = connect("127.0.0.1", emu.mqtt.port(), "cleanup-op", None)
-        .expect("connects to the emulator");
+    let connection = connect_local(emu.mqtt.port(), "cleanup-op");
     let thing = "cleanup-thing";
     let job = "job-1";
     let request = request(connection, thing, Some(job));
@@ -121,25 +114,17 @@ fn cleanup_from_an_operation_callback_returns_and_the_library_starts_again() {
         "{late:?}"
     );
 
-    let mut response = empty_response();
-    // SAFETY: valid pointers.
-    let stopped = unsafe { AwsIotJobs_GetPendingSync(&request, 0, SYNC_MS, &mut response) };
+    let (stopped, _) = get_pending_sync(connection, thing);
     assert_eq!(stopped, NOT_INITIALIZED, "{}", name(stopped));
 
     // Init again: operations on the same connection work.
     init();
-    // SAFETY: valid pointers.
-    let again = unsafe { AwsIotJobs_GetPendingSync(&request, 0, SYNC_MS, &mut response) };
+    let (again, pending) = get_pending_sync(connection, thing);
     assert_eq!(again, SUCCESS, "{}", name(again));
-    assert_eq!(take_response(&mut response)["queuedJobs"][0]["jobId"], job);
-    // SAFETY: valid pointers.
-    let described =
-        unsafe { AwsIotJobs_DescribeSync(&request, -1, true, 0, SYNC_MS, &mut response) };
+    assert_eq!(pending["queuedJobs"][0]["jobId"], job);
+    let (described, execution) = describe_sync(connection, thing, job);
     assert_eq!(described, SUCCESS, "{}", name(described));
-    assert_eq!(
-        take_response(&mut response)["execution"]["jobDocument"],
-        json!({"op": "one"})
-    );
+    assert_eq!(execution["execution"]["jobDocument"], json!({"op": "one"}));
     // Exactly once: nothing of the first run came back meanwhile.
     let events = EVENTS.events();
     assert_eq!(count(&events, "in-flight"), 1, "{events:#?}");
@@ -161,11 +146,7 @@ unsafe extern "C" fn cleanup_in_notify(_context: *mut c_void, param: *mut Callba
     unsafe {
         EVENTS.record("notified", param);
         AwsIotJobs_Cleanup();
-        let info = CallbackInfo {
-            pCallbackContext: std::ptr::null_mut(),
-            function: Some(witness),
-            oldFunction: None,
-        };
+        let info = callback(Some(witness), None);
         let p = &*param;
         mark(
             "call-after-cleanup",
@@ -181,29 +162,18 @@ unsafe extern "C" fn cleanup_in_notify(_context: *mut c_void, param: *mut Callba
     mark("calling-returns", SUCCESS);
 }
 
-fn set_notify_next(connection: Connection, thing: &str, info: &CallbackInfo) -> u32 {
-    // SAFETY: valid pointers for the call; the library copies the info.
-    unsafe {
-        AwsIotJobs_SetNotifyNextCallback(connection, thing.as_ptr().cast(), thing.len(), 0, info)
-    }
-}
-
 #[test]
 fn cleanup_from_a_notify_callback_forgets_the_callbacks_and_the_library_starts_again() {
-    let _serial = serial();
-    let _watchdog = Watchdog::arm(DEADLINE, "cleanup from a notify callback");
+    let _session = begin("cleanup from a notify callback", DEADLINE);
     EVENTS.clear();
     let emu = Emu::start(60_000);
-    init();
-    let connection = connect("127.0.0.1", emu.mqtt.port(), "cleanup-notify", None)
-        .expect("connects to the emulator");
+    let connection = connect_local(emu.mqtt.port(), "cleanup-notify");
     let thing = "notify-cleanup-thing";
-    let calling = CallbackInfo {
-        pCallbackContext: std::ptr::null_mut(),
-        function: Some(cleanup_in_notify),
-        oldFunction: None,
-    };
-    assert_eq!(set_notify_next(connection, thing, &calling), SUCCESS);
+    let calling = callback(Some(cleanup_in_notify), None);
+    assert_eq!(
+        set_notify(Notify::Next, connection, thing, &calling),
+        SUCCESS
+    );
     emu.create_job("job-n1", thing, json!({"n": 1}));
 
     let events = EVENTS.wait_for("the notify callback to return", |e| {
@@ -218,19 +188,10 @@ fn cleanup_from_a_notify_callback_forgets_the_callbacks_and_the_library_starts_a
 
     // Init again: the old callback is forgotten, a new one is called, operations work.
     init();
-    let info = CallbackInfo {
-        pCallbackContext: std::ptr::null_mut(),
-        function: Some(witness),
-        oldFunction: None,
-    };
-    assert_eq!(set_notify_next(connection, thing, &info), SUCCESS);
-    let request = request(connection, thing, Some("job-n1"));
-    let mut response = empty_response();
-    // SAFETY: valid pointers.
-    let done =
-        unsafe { AwsIotJobs_UpdateSync(&request, &update(SUCCEEDED), 0, SYNC_MS, &mut response) };
+    let info = callback(Some(witness), None);
+    assert_eq!(set_notify(Notify::Next, connection, thing, &info), SUCCESS);
+    let (done, _) = update_sync(connection, thing, "job-n1", &update(SUCCEEDED));
     assert_eq!(done, SUCCESS, "{}", name(done));
-    take_response(&mut response);
     emu.create_job("job-n2", thing, json!({"n": 2}));
     let events = EVENTS.wait_for("the new callback's notify-next of job-n2", |e| {
         e.iter()

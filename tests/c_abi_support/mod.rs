@@ -252,6 +252,22 @@ pub fn serial() -> MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// What a test holds while it runs: the binary's lock and a watchdog.
+pub struct Session {
+    _watchdog: Watchdog,
+    _serial: MutexGuard<'static, ()>,
+}
+
+/// Takes the lock, arms a watchdog for `limit`, and starts the libraries.
+pub fn begin(what: &'static str, limit: Duration) -> Session {
+    let session = Session {
+        _serial: serial(),
+        _watchdog: Watchdog::arm(limit, what),
+    };
+    init();
+    session
+}
+
 /// Starts the SDK, MQTT and Jobs libraries (each a no-op when already running).
 pub fn init() {
     check_mirrors();
@@ -328,6 +344,11 @@ pub fn connect(
     } else {
         Err(status)
     }
+}
+
+/// A plain TCP connection to a broker on 127.0.0.1 (the emulator's) that must succeed.
+pub fn connect_local(port: u16, client_id: &str) -> Connection {
+    connect("127.0.0.1", port, client_id, None).expect("connects to the local broker")
 }
 
 pub fn disconnect(connection: Connection) {
@@ -537,4 +558,73 @@ impl Recorder {
         assert!(done(&events), "waited for {what}; got {events:#?}");
         events.clone()
     }
+}
+
+/// A callback info: `function` replacing `old` (or added when `old` is None, removing `old`
+/// when `function` is None).
+pub fn callback(function: Option<JobsCallback>, old: Option<JobsCallback>) -> CallbackInfo {
+    CallbackInfo {
+        pCallbackContext: std::ptr::null_mut(),
+        function,
+        oldFunction: old,
+    }
+}
+
+/// The two kinds of notify callbacks.
+#[derive(Clone, Copy, Debug)]
+pub enum Notify {
+    Next,
+    Pending,
+}
+
+/// `AwsIotJobs_SetNotifyNextCallback` or `AwsIotJobs_SetNotifyPendingCallback`.
+pub fn set_notify(kind: Notify, connection: Connection, thing: &str, info: &CallbackInfo) -> u32 {
+    let setter = match kind {
+        Notify::Next => AwsIotJobs_SetNotifyNextCallback,
+        Notify::Pending => AwsIotJobs_SetNotifyPendingCallback,
+    };
+    // SAFETY: valid pointers for the call; the library copies the info.
+    unsafe { setter(connection, thing.as_ptr().cast(), thing.len(), 0, info) }
+}
+
+/// The status of a Sync call and the reply it wrote (Null when none).
+fn sync_reply(status: u32, response: &mut Response) -> (u32, serde_json::Value) {
+    let document = if response.pJobsResponse.is_null() {
+        serde_json::Value::Null
+    } else {
+        take_response(response)
+    };
+    (status, document)
+}
+
+/// `AwsIotJobs_UpdateSync` of `job`: the status and the reply.
+pub fn update_sync(
+    connection: Connection,
+    thing: &str,
+    job: &str,
+    info: &UpdateInfo,
+) -> (u32, serde_json::Value) {
+    let request = request(connection, thing, Some(job));
+    let mut response = empty_response();
+    // SAFETY: valid pointers for the call.
+    let status = unsafe { AwsIotJobs_UpdateSync(&request, info, 0, SYNC_MS, &mut response) };
+    sync_reply(status, &mut response)
+}
+
+/// `AwsIotJobs_DescribeSync` of `job`, with its document: the status and the reply.
+pub fn describe_sync(connection: Connection, thing: &str, job: &str) -> (u32, serde_json::Value) {
+    let request = request(connection, thing, Some(job));
+    let mut response = empty_response();
+    // SAFETY: valid pointers for the call.
+    let status = unsafe { AwsIotJobs_DescribeSync(&request, -1, true, 0, SYNC_MS, &mut response) };
+    sync_reply(status, &mut response)
+}
+
+/// `AwsIotJobs_GetPendingSync`: the status and the reply.
+pub fn get_pending_sync(connection: Connection, thing: &str) -> (u32, serde_json::Value) {
+    let request = request(connection, thing, None);
+    let mut response = empty_response();
+    // SAFETY: valid pointers for the call.
+    let status = unsafe { AwsIotJobs_GetPendingSync(&request, 0, SYNC_MS, &mut response) };
+    sync_reply(status, &mut response)
 }
