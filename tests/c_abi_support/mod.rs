@@ -36,6 +36,8 @@ pub const GET_PENDING_COMPLETE: u32 = 0;
 pub const DESCRIBE_COMPLETE: u32 = 2;
 pub const NOTIFY_PENDING_CALLBACK: u32 = 4;
 pub const NOTIFY_NEXT_CALLBACK: u32 = 5;
+/// `AWS_IOT_JOBS_FLAG_WAITABLE`.
+pub const FLAG_WAITABLE: u32 = 1;
 
 #[repr(C)]
 pub struct ServerInfo {
@@ -168,6 +170,14 @@ extern "C" {
         timeout_ms: u32,
         response: *mut Response,
     ) -> u32;
+    pub fn AwsIotJobs_StartNextSync(
+        request: *const RequestInfo,
+        update: *const UpdateInfo,
+        flags: u32,
+        timeout_ms: u32,
+        response: *mut Response,
+    ) -> u32;
+    pub fn AwsIotJobs_Wait(operation: Operation, timeout_ms: u32, response: *mut Response) -> u32;
     pub fn AwsIotJobs_DescribeAsync(
         request: *const RequestInfo,
         execution_number: i32,
@@ -626,5 +636,27 @@ pub fn get_pending_sync(connection: Connection, thing: &str) -> (u32, serde_json
     let mut response = empty_response();
     // SAFETY: valid pointers for the call.
     let status = unsafe { AwsIotJobs_GetPendingSync(&request, 0, SYNC_MS, &mut response) };
+    sync_reply(status, &mut response)
+}
+
+/// `AwsIotJobs_StartNextSync` with `info`'s status details and step timeout: the status and
+/// the reply.
+pub fn start_next_sync(
+    connection: Connection,
+    thing: &str,
+    info: &UpdateInfo,
+) -> (u32, serde_json::Value) {
+    let request = request(connection, thing, None);
+    let mut response = empty_response();
+    // SAFETY: valid pointers for the call.
+    let status = unsafe { AwsIotJobs_StartNextSync(&request, info, 0, SYNC_MS, &mut response) };
+    sync_reply(status, &mut response)
+}
+
+/// `AwsIotJobs_Wait` on a waitable operation: the status and the reply.
+pub fn wait(operation: Operation) -> (u32, serde_json::Value) {
+    let mut response = empty_response();
+    // SAFETY: a handle of a waitable operation; `response` valid for the call.
+    let status = unsafe { AwsIotJobs_Wait(operation, SYNC_MS, &mut response) };
     sync_reply(status, &mut response)
 }
