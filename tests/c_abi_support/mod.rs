@@ -33,7 +33,9 @@ pub const IN_PROGRESS: u32 = 1;
 pub const SUCCEEDED: u32 = 3;
 /// `AwsIotJobsCallbackType_t` values.
 pub const GET_PENDING_COMPLETE: u32 = 0;
+pub const START_NEXT_COMPLETE: u32 = 1;
 pub const DESCRIBE_COMPLETE: u32 = 2;
+pub const UPDATE_COMPLETE: u32 = 3;
 pub const NOTIFY_PENDING_CALLBACK: u32 = 4;
 pub const NOTIFY_NEXT_CALLBACK: u32 = 5;
 /// `AWS_IOT_JOBS_FLAG_WAITABLE`.
@@ -169,6 +171,20 @@ extern "C" {
         flags: u32,
         timeout_ms: u32,
         response: *mut Response,
+    ) -> u32;
+    pub fn AwsIotJobs_StartNextAsync(
+        request: *const RequestInfo,
+        update: *const UpdateInfo,
+        flags: u32,
+        callback: *const CallbackInfo,
+        operation: *mut Operation,
+    ) -> u32;
+    pub fn AwsIotJobs_UpdateAsync(
+        request: *const RequestInfo,
+        update: *const UpdateInfo,
+        flags: u32,
+        callback: *const CallbackInfo,
+        operation: *mut Operation,
     ) -> u32;
     pub fn AwsIotJobs_StartNextSync(
         request: *const RequestInfo,
@@ -449,6 +465,15 @@ pub unsafe fn document(param: *const CallbackParam) -> serde_json::Value {
 pub unsafe fn result(param: *const CallbackParam) -> u32 {
     // SAFETY: caller contract; `result` is the first member of `u.operation`.
     (unsafe { &*param }).u[0] as u32
+}
+
+/// The `reference` (the operation's handle) of an operation's callback.
+///
+/// # Safety
+/// As [`result`].
+pub unsafe fn reference(param: *const CallbackParam) -> Operation {
+    // SAFETY: caller contract; `reference` is the second member of `u.operation`.
+    (unsafe { &*param }).u[1] as Operation
 }
 
 /// The thing name of a callback.
