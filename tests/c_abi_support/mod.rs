@@ -511,7 +511,13 @@ impl Watchdog {
         let (disarm, disarmed) = std::sync::mpsc::channel::<()>();
         std::thread::spawn(move || {
             if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = disarmed.recv_timeout(limit) {
-                eprintln!("watchdog: {what} did not finish within {limit:?}: a hang");
+                // Straight to stderr: the test harness's capture would swallow `eprintln!`
+                // when the process ends here.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "watchdog: {what} did not finish within {limit:?}: a hang"
+                );
                 std::process::exit(101);
             }
         });
