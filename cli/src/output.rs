@@ -4,7 +4,7 @@
 //! key and led by the upper-cased name of the member holding it; lists of maps share the sorted
 //! union of their scalar keys; nested lists and maps follow on lines of their own. `table`: see
 //! [`crate::table`]; the terminal's width counts as there, 80 columns when standard output is
-//! not a terminal.
+//! not a terminal, and on a terminal the table is in the AWS CLI's colours.
 
 use crate::args::Format;
 use crate::tree::Node;
@@ -22,7 +22,10 @@ pub fn render(tree: &Node, format: Format, operation: &str) -> String {
             text(tree, None, None, &mut out);
             out
         }
-        Format::Table => crate::table::table(tree, operation, terminal_width()),
+        Format::Table => {
+            let colour = std::io::IsTerminal::is_terminal(&std::io::stdout());
+            crate::table::table(tree, operation, terminal_width(), colour)
+        }
     }
 }
 

@@ -228,18 +228,20 @@ fn spaces(n: i64) -> String {
     " ".repeat(n.max(0) as usize)
 }
 
-/// `text` centred in `width` columns between `left` and `right`.
-fn centred(text: &str, width: usize, left: &str, right: &str) -> String {
-    let (width, text_len) = (width as i64, text_width(text) as i64);
+/// `text`, `text_len` columns wide on screen, centred in `width` columns between `left` and
+/// `right`.
+fn centred(text: &str, text_len: usize, width: usize, left: &str, right: &str) -> String {
+    let (width, text_len) = (width as i64, text_len as i64);
     let start = width / 2 - text_len / 2 - 1;
     let so_far = left.len() as i64 + start + text_len;
     let end = width - right.len() as i64 - so_far;
     format!("{left}{}{text}{}{right}", spaces(start), spaces(end))
 }
 
-/// `text` after two spaces (none if it does not fit) in `width` columns.
-fn left_aligned(text: &str, width: usize, left: &str, right: &str) -> String {
-    let (width, text_len) = (width as i64, text_width(text) as i64);
+/// `text`, `text_len` columns wide on screen, after two spaces (none if it does not fit) in
+/// `width` columns.
+fn left_aligned(text: &str, text_len: usize, width: usize, left: &str, right: &str) -> String {
+    let (width, text_len) = (width as i64, text_len as i64);
     let edges = (left.len() + right.len()) as i64;
     let padding = if width - (text_len + 2 + edges) >= 0 {
         2
@@ -267,25 +269,57 @@ fn rule(widths: &[usize]) -> String {
     line
 }
 
-fn cells(
-    cells: &[String],
-    widths: &[usize],
-    draw: fn(&str, usize, &str, &str) -> String,
-) -> String {
+/// Colours as the AWS CLI uses them on a terminal (its "colorama" styles): row cells bright
+/// blue, indentation bars dim yellow, and a reset after every piece it writes (what colorama
+/// does with `autoreset`), plus one when it exits.
+struct Style {
+    colour: bool,
+}
+
+const RESET: &str = "\x1b[0m";
+
+impl Style {
+    fn cell(&self, text: &str) -> String {
+        match self.colour {
+            true => format!("\x1b[1m\x1b[34m{text}{RESET}"),
+            false => text.to_owned(),
+        }
+    }
+
+    fn bars(&self, indent: usize) -> String {
+        match self.colour {
+            true => format!("\x1b[2m\x1b[33m|{RESET}").repeat(indent),
+            false => "|".repeat(indent),
+        }
+    }
+
+    /// One write of the AWS CLI to its output.
+    fn write(&self, out: &mut String, text: &str) {
+        out.push_str(text);
+        if self.colour {
+            out.push_str(RESET);
+        }
+    }
+}
+
+type Cell = fn(&str, usize, usize, &str, &str) -> String;
+
+fn cells(cells: &[String], widths: &[usize], draw: Cell, style: impl Fn(&str) -> String) -> String {
     let mut line = String::new();
     for (i, (width, cell)) in widths.iter().zip(cells).enumerate() {
         let left = if i == 0 { "|" } else { "" };
-        line.push_str(&draw(cell, *width, left, "|"));
+        line.push_str(&draw(&style(cell), text_width(cell), *width, left, "|"));
     }
     line
 }
 
 /// The lines of `section` in a table `total` columns wide, without its indentation.
-fn draw(section: &Section, total: usize) -> Vec<String> {
+fn draw(section: &Section, total: usize, style: &Style) -> Vec<String> {
     let width = total - 2 * section.indent;
     let mut lines = Vec::new();
-    if !section.title.is_empty() {
-        lines.push(centred(&section.title, width, "|", "|"));
+    let title = &section.title;
+    if !title.is_empty() {
+        lines.push(centred(title, text_width(title), width, "|", "|"));
         if section.headers.is_empty() && section.rows.is_empty() {
             lines.push(format!("+{}+", "-".repeat(width.saturating_sub(2))));
         }
@@ -293,12 +327,12 @@ fn draw(section: &Section, total: usize) -> Vec<String> {
     let widths = section.scaled_widths(width);
     if !section.headers.is_empty() {
         lines.push(rule(&widths));
-        lines.push(cells(&section.headers, &widths, centred));
+        lines.push(cells(&section.headers, &widths, centred, str::to_owned));
     }
     if !section.rows.is_empty() && !widths.is_empty() {
         lines.push(rule(&widths));
         for row in &section.rows {
-            lines.push(cells(row, &widths, left_aligned));
+            lines.push(cells(row, &widths, left_aligned, |c| style.cell(c)));
         }
         lines.push(rule(&widths));
     }
@@ -306,8 +340,8 @@ fn draw(section: &Section, total: usize) -> Vec<String> {
 }
 
 /// The reply `tree` of the call `title` (its API name) as a table for a terminal `terminal`
-/// columns wide; empty when there is nothing to draw.
-pub fn table(tree: &Node, title: &str, terminal: usize) -> String {
+/// columns wide, in colour (for a terminal) or not; empty when there is nothing to draw.
+pub fn table(tree: &Node, title: &str, terminal: usize, colour: bool) -> String {
     let mut builder = Builder {
         sections: Vec::new(),
     };
@@ -330,12 +364,19 @@ pub fn table(tree: &Node, title: &str, terminal: usize) -> String {
         }
         total = widest(&sections).unwrap_or(0);
     }
-    let mut out = format!("{}\n", "-".repeat(total));
+    let style = Style { colour };
+    let mut out = String::new();
+    style.write(&mut out, &format!("{}\n", "-".repeat(total)));
     for section in &sections {
-        let bars = "|".repeat(section.indent);
-        for line in draw(section, total) {
-            out.push_str(&format!("{bars}{line}{bars}\n"));
+        let bars = style.bars(section.indent);
+        for line in draw(section, total, &style) {
+            for piece in [bars.as_str(), &line, &bars, "\n"] {
+                style.write(&mut out, piece);
+            }
         }
+    }
+    if colour {
+        out.push_str(RESET);
     }
     out
 }
@@ -368,7 +409,7 @@ mod tests {
 ||  job-22|  6         |  1              ||
 |+--------+------------+-----------------+|
 ";
-        assert_eq!(table(&t, "GetPendingJobExecutions", 80), expected);
+        assert_eq!(table(&t, "GetPendingJobExecutions", 80, false), expected);
     }
 
     #[test]
@@ -393,11 +434,11 @@ mod tests {
 |||  step          |  é         |||
 ||+----------------+-------------+||
 ";
-        assert_eq!(table(&t, "GetPendingJobExecutions", 30), expected);
+        assert_eq!(table(&t, "GetPendingJobExecutions", 30, false), expected);
     }
 
     #[test]
     fn nothing_to_draw_is_empty() {
-        assert_eq!(table(&tree("{}"), "X", 80), "");
+        assert_eq!(table(&tree("{}"), "X", 80, false), "");
     }
 }

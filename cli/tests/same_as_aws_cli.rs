@@ -9,7 +9,10 @@
 mod support;
 
 use serde_json::json;
-use support::{aws_cli, mask_json, mask_table, mask_text, ours, run, stderr, stdout, theirs, Emu};
+use support::{
+    aws_cli, mask_json, mask_table, mask_text, on_a_terminal, ours, run, stderr, stdout, theirs,
+    Emu,
+};
 
 const THING: &str = "cli-device";
 
@@ -189,4 +192,44 @@ fn a_rejection_prints_the_service_code_and_message() {
         reference_err.contains("(ResourceNotFoundException)"),
         "{reference_err}"
     );
+}
+
+#[test]
+fn on_a_terminal_tables_take_its_width_and_the_aws_cli_colours() {
+    let Some(aws) = aws_cli() else { return };
+    let (over_mqtt, over_http) = (setup(), setup());
+    let requests = [
+        // On 200 columns the execution fits as one row of columns (on 80 it does not).
+        (200, vec!["describe-job-execution", "--job-id", "job-2"]),
+        // Narrower than the table: the lists of jobs stay columns, one-row sections would not.
+        (60, vec!["get-pending-job-executions"]),
+    ];
+    for (columns, args) in requests {
+        let mut full = args.clone();
+        full.extend(["--thing-name", THING, "--output", "table"]);
+        let mut mine = ours(&over_mqtt, "cli-terminal");
+        mine.args(&full);
+        let mut reference = theirs(&aws, &over_http);
+        reference.args(&full);
+        let (Some(mine), Some(reference)) = (
+            on_a_terminal(&mine, columns),
+            on_a_terminal(&reference, columns),
+        ) else {
+            return;
+        };
+        let (mine, reference) = (run(mine, &[]), run(reference, &[]));
+        assert!(
+            reference.status.success(),
+            "aws {full:?}: {}",
+            stdout(&reference)
+        );
+        assert!(
+            mine.status.success(),
+            "awsiotjobs {full:?}: {}",
+            stdout(&mine)
+        );
+        let (a, b) = (mask_table(&stdout(&mine)), mask_table(&stdout(&reference)));
+        assert!(a.contains("\x1b[1m\x1b[34m"), "in colour: {a}");
+        assert_eq!(a, b, "{full:?} on a terminal {columns} columns wide");
+    }
 }
