@@ -12,10 +12,9 @@ use serde::Serialize;
 
 /// The reply `tree` of the call `operation` (its API name) in `format`.
 pub fn render(tree: &Node, format: Format, operation: &str) -> String {
-    if matches!(tree, Node::Map(entries) if entries.is_empty()) {
-        return String::new();
-    }
+    let empty = matches!(tree, Node::Map(entries) if entries.is_empty());
     match format {
+        Format::Json | Format::Text if empty => String::new(),
         Format::Json => json(tree),
         Format::Text => {
             let mut out = String::new();

@@ -340,7 +340,8 @@ fn draw(section: &Section, total: usize, style: &Style) -> Vec<String> {
 }
 
 /// The reply `tree` of the call `title` (its API name) as a table for a terminal `terminal`
-/// columns wide, in colour (for a terminal) or not; empty when there is nothing to draw.
+/// columns wide, in colour (for a terminal) or not; empty (or, in colour, the final reset
+/// alone) when there is nothing to draw.
 pub fn table(tree: &Node, title: &str, terminal: usize, colour: bool) -> String {
     let mut builder = Builder {
         sections: Vec::new(),
@@ -348,7 +349,12 @@ pub fn table(tree: &Node, title: &str, terminal: usize, colour: bool) -> String 
     builder.node(Some(title), tree, 0);
     let mut sections = builder.sections;
     if sections.is_empty() {
-        return String::new();
+        // Nothing drawn; on a terminal, still the reset the AWS CLI writes when it exits.
+        return if colour {
+            RESET.to_owned()
+        } else {
+            String::new()
+        };
     }
     let widest = |sections: &[Section]| sections.iter().map(Section::natural_width).max();
     let mut total = widest(&sections).unwrap_or(0);
@@ -440,5 +446,6 @@ mod tests {
     #[test]
     fn nothing_to_draw_is_empty() {
         assert_eq!(table(&tree("{}"), "X", 80, false), "");
+        assert_eq!(table(&tree("{}"), "X", 80, true), "\x1b[0m");
     }
 }

@@ -203,6 +203,17 @@ fn on_a_terminal_tables_take_its_width_and_the_aws_cli_colours() {
         (200, vec!["describe-job-execution", "--job-id", "job-2"]),
         // Narrower than the table: the lists of jobs stay columns, one-row sections would not.
         (60, vec!["get-pending-job-executions"]),
+        // An empty reply: nothing drawn, only the colour reset the AWS CLI ends with.
+        (
+            80,
+            vec![
+                "update-job-execution",
+                "--job-id",
+                "job-2",
+                "--status",
+                "IN_PROGRESS",
+            ],
+        ),
     ];
     for (columns, args) in requests {
         let mut full = args.clone();
@@ -229,7 +240,8 @@ fn on_a_terminal_tables_take_its_width_and_the_aws_cli_colours() {
             stdout(&mine)
         );
         let (a, b) = (mask_table(&stdout(&mine)), mask_table(&stdout(&reference)));
-        assert!(a.contains("\x1b[1m\x1b[34m"), "in colour: {a}");
+        let drawn = args[0] != "update-job-execution";
+        assert_eq!(a.contains("\x1b[1m\x1b[34m"), drawn, "in colour: {a}");
         assert_eq!(a, b, "{full:?} on a terminal {columns} columns wide");
     }
 }
