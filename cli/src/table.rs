@@ -10,7 +10,8 @@
 //! terminal), one-row sections are turned into key/value rows first. Every section is then
 //! stretched to the table's width, its columns scaled in proportion and rounded as Python
 //! rounds; titles and headers are centred, cells left-aligned after two spaces. Widths count
-//! East Asian wide and ambiguous characters as two columns ([`crate::wide`]).
+//! East Asian wide and ambiguous characters as two columns ([`crate::wide`]). On a terminal
+//! the AWS CLI's colours and resets are written too (see `Style`).
 
 use crate::tree::Node;
 use crate::wide::text_width;
