@@ -14,8 +14,10 @@ mod failure;
 mod input;
 mod output;
 mod session;
+mod table;
 mod tree;
 mod watch;
+mod wide;
 
 use args::{Cli, Command};
 use clap::Parser;

@@ -2,12 +2,17 @@
 //! HTTP data plane. Two emulators are given the same jobs; the same sequence of commands runs
 //! against each, ours against one over MQTT, the AWS CLI against the other over HTTP; the
 //! outputs must be equal byte for byte once the per-call members are masked (timestamps and
-//! `approximateSecondsBeforeTimedOut`, see `support::PER_CALL`).
+//! `approximateSecondsBeforeTimedOut`, see `support::PER_CALL`). Each command is also compared
+//! with `--output text` or `--output table` (timestamps masked to their width, so that the
+//! table's column widths still compare): among them lists of several maps drawn as columns.
 
 mod support;
 
 use serde_json::json;
-use support::{aws_cli, mask_json, mask_text, ours, run, stderr, stdout, theirs, Emu};
+use support::{
+    aws_cli, mask_json, mask_table, mask_text, on_a_terminal, ours, run, stderr, stdout, theirs,
+    Emu,
+};
 
 const THING: &str = "cli-device";
 
@@ -19,6 +24,7 @@ fn setup() -> Emu {
         json!({"op": "reboot", "delay": [1, 2.5], "é": {"z": null}}),
     );
     emu.create_job("job-2", THING, json!({"op": "update"}));
+    emu.create_job("job-3", THING, json!({"op": "名前", "size": 12}));
     emu
 }
 
@@ -26,7 +32,15 @@ fn setup() -> Emu {
 fn sequence() -> Vec<Vec<&'static str>> {
     vec![
         vec!["get-pending-job-executions"],
+        vec!["get-pending-job-executions", "--output", "table"],
         vec!["describe-job-execution", "--job-id", "job-1"],
+        vec![
+            "describe-job-execution",
+            "--job-id",
+            "job-1",
+            "--output",
+            "table",
+        ],
         vec![
             "start-next-pending-job-execution",
             "--status-details",
@@ -73,8 +87,38 @@ fn sequence() -> Vec<Vec<&'static str>> {
             "--output",
             "text",
         ],
-        vec!["start-next-pending-job-execution"],
+        vec![
+            "start-next-pending-job-execution",
+            "--status-details",
+            "step=download",
+            "--step-timeout-in-minutes",
+            "30",
+            "--output",
+            "table",
+        ],
         vec!["get-pending-job-executions"],
+        vec!["start-next-pending-job-execution"],
+        vec![
+            "update-job-execution",
+            "--job-id",
+            "job-3",
+            "--status",
+            "IN_PROGRESS",
+            "--status-details",
+            "step=install,progress=50",
+            "--include-job-execution-state",
+            "--include-job-document",
+            "--output",
+            "table",
+        ],
+        vec!["get-pending-job-executions", "--output", "table"],
+        vec![
+            "describe-job-execution",
+            "--job-id",
+            "job-3",
+            "--output",
+            "table",
+        ],
         vec!["start-next-pending-job-execution", "--thing-name", "nobody"],
     ]
 }
@@ -103,12 +147,14 @@ fn the_four_commands_print_what_the_aws_cli_prints() {
             "awsiotjobs {full:?}: {}",
             stderr(&mine)
         );
-        let text = full.contains(&"text");
-        let (a, b) = if text {
-            (mask_text(&stdout(&mine)), mask_text(&stdout(&reference)))
+        let mask = if full.contains(&"text") {
+            mask_text
+        } else if full.contains(&"table") {
+            mask_table
         } else {
-            (mask_json(&stdout(&mine)), mask_json(&stdout(&reference)))
+            mask_json
         };
+        let (a, b) = (mask(&stdout(&mine)), mask(&stdout(&reference)));
         assert_eq!(a, b, "output of {full:?}");
         if args[0] != "update-job-execution" || args.contains(&"--include-job-document") {
             assert!(
@@ -146,4 +192,56 @@ fn a_rejection_prints_the_service_code_and_message() {
         reference_err.contains("(ResourceNotFoundException)"),
         "{reference_err}"
     );
+}
+
+#[test]
+fn on_a_terminal_tables_take_its_width_and_the_aws_cli_colours() {
+    let Some(aws) = aws_cli() else { return };
+    let (over_mqtt, over_http) = (setup(), setup());
+    let requests = [
+        // On 200 columns the execution fits as one row of columns (on 80 it does not).
+        (200, vec!["describe-job-execution", "--job-id", "job-2"]),
+        // Narrower than the table: the lists of jobs stay columns, one-row sections would not.
+        (60, vec!["get-pending-job-executions"]),
+        // An empty reply: nothing drawn, only the colour reset the AWS CLI ends with.
+        (
+            80,
+            vec![
+                "update-job-execution",
+                "--job-id",
+                "job-2",
+                "--status",
+                "IN_PROGRESS",
+            ],
+        ),
+    ];
+    for (columns, args) in requests {
+        let mut full = args.clone();
+        full.extend(["--thing-name", THING, "--output", "table"]);
+        let mut mine = ours(&over_mqtt, "cli-terminal");
+        mine.args(&full);
+        let mut reference = theirs(&aws, &over_http);
+        reference.args(&full);
+        let (Some(mine), Some(reference)) = (
+            on_a_terminal(&mine, columns),
+            on_a_terminal(&reference, columns),
+        ) else {
+            return;
+        };
+        let (mine, reference) = (run(mine, &[]), run(reference, &[]));
+        assert!(
+            reference.status.success(),
+            "aws {full:?}: {}",
+            stdout(&reference)
+        );
+        assert!(
+            mine.status.success(),
+            "awsiotjobs {full:?}: {}",
+            stdout(&mine)
+        );
+        let (a, b) = (mask_table(&stdout(&mine)), mask_table(&stdout(&reference)));
+        let drawn = args[0] != "update-job-execution";
+        assert_eq!(a.contains("\x1b[1m\x1b[34m"), drawn, "in colour: {a}");
+        assert_eq!(a, b, "{full:?} on a terminal {columns} columns wide");
+    }
 }

@@ -115,9 +115,13 @@ pub enum ConnectFailure {
     /// The options cannot make a connection (a NUL in the client ID, a key without a
     /// certificate).
     InvalidOptions(String),
-    /// The network or the TLS handshake failed (no route, connection refused, bad
-    /// certificate).
+    /// The network or the TLS handshake failed (no route, connection refused, ...), and no
+    /// more precise reason was found.
     Network(String),
+    /// The TLS handshake failed, and why: the broker's certificate was not accepted (not
+    /// issued by the CA given, or for another host name), or the broker turned the device
+    /// certificate away (during the handshake or right after it).
+    Handshake(String),
     /// The broker refused the CONNECT with this CONNACK code (5: not authorized).
     Refused(u8),
     /// Nothing conclusive within the connect timeout.
@@ -130,6 +134,7 @@ impl fmt::Display for ConnectFailure {
             ConnectFailure::CertificateFile(why) => write!(f, "certificate file: {why}"),
             ConnectFailure::InvalidOptions(why) => write!(f, "invalid connection options: {why}"),
             ConnectFailure::Network(why) => write!(f, "network or TLS handshake failed: {why}"),
+            ConnectFailure::Handshake(why) => write!(f, "TLS handshake failed: {why}"),
             ConnectFailure::Refused(code) => {
                 write!(f, "the broker refused the connection (CONNACK code {code})")
             }

@@ -23,6 +23,7 @@
 //! # Ok::<(), awsiotjobs::client::Error>(())
 //! ```
 
+mod diagnose;
 pub mod error;
 pub mod notify;
 pub mod options;
@@ -47,7 +48,7 @@ use crate::core::runtime::Runtime;
 use crate::core::topics::Notify;
 use crate::core::transport::Transport;
 use crate::core::JobsError;
-use crate::transport::paho::{LinkEvents, PahoTransport};
+use crate::transport::paho::{ConnectError, LinkEvents, PahoTransport};
 use crate::transport::tls_files;
 use serde::de::DeserializeOwned;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -81,7 +82,9 @@ pub struct Client {
 
 impl Client {
     /// Connects as `options` say; returns once the broker accepted the connection. A failure
-    /// says what failed ([`ConnectFailure`]): a TLS file is checked before anything is sent.
+    /// says what failed ([`ConnectFailure`]): a TLS file is checked before anything is sent,
+    /// and a TLS connection that fails is tried once more without MQTT to tell a failed
+    /// handshake ([`ConnectFailure::Handshake`]: which certificate, and why) from the network.
     ///
     /// ```no_run
     /// use awsiotjobs::client::{Client, ConnectFailure, ConnectOptions, Error};
@@ -105,7 +108,12 @@ impl Client {
             link.clone(),
             options.connect_timeout,
         )
-        .map_err(|e| Error::Connect(e.into()))?;
+        .map_err(|e| {
+            Error::Connect(match (e, &options.tls) {
+                (ConnectError::Network(why), Some(tls)) => diagnose::tls_failure(options, tls, why),
+                (other, _) => other.into(),
+            })
+        })?;
         let runtime = match Runtime::start() {
             Ok(runtime) => runtime,
             Err(e) => {

@@ -118,3 +118,62 @@ pub fn mask_text(text: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Table output with every run of three digits or more (the timestamps, the seconds before a
+/// timeout) replaced by as many `#`: the column widths, which follow the content, stay
+/// comparable.
+pub fn mask_table(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut digits = String::new();
+    for c in text.chars().chain(std::iter::once('\n')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if digits.len() >= 3 {
+            out.push_str(&"#".repeat(digits.len()));
+        } else {
+            out.push_str(&digits);
+        }
+        digits.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
+/// `cmd` run on a terminal `columns` wide: a pseudo-terminal of util-linux's `script`, which
+/// passes `cmd`'s environment on. `None` when there is no `script` (the caller skips, except
+/// under CI).
+pub fn on_a_terminal(cmd: &Command, columns: u16) -> Option<Command> {
+    let quote = |s: &std::ffi::OsStr| format!("'{}'", s.to_string_lossy().replace('\'', r"'\''"));
+    let mut line = format!(
+        "stty cols {columns} rows 50; exec {}",
+        quote(cmd.get_program())
+    );
+    for arg in cmd.get_args() {
+        line.push(' ');
+        line.push_str(&quote(arg));
+    }
+    let present = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !present {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "util-linux's script is missing"
+        );
+        eprintln!("skipped: no script(1) to make a terminal");
+        return None;
+    }
+    let mut terminal = Command::new("script");
+    terminal.args(["-qec", &line, "/dev/null"]);
+    for (name, value) in cmd.get_envs() {
+        match value {
+            Some(value) => terminal.env(name, value),
+            None => terminal.env_remove(name),
+        };
+    }
+    Some(terminal)
+}
