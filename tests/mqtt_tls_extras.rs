@@ -1,4 +1,4 @@
-//! What Paho C has no option for and the library does inside it (`transport::paho_hooks`):
+//! What Paho C has no option for and the library does inside it (`transport::paho::hooks`):
 //! leaving SNI out, limiting the size of the TLS records sent, and closing without DISCONNECT
 //! so that the broker publishes the will. Checked on the wire: a relay in front of mosquitto
 //! keeps a copy of what the client sent and the test reads its TLS records.
@@ -7,9 +7,9 @@ mod mqtt_support;
 
 use awsiotjobs::core::router::Router;
 use awsiotjobs::core::transport::{Qos, Transport};
+use awsiotjobs::transport::paho::hooks::TlsExtras;
 use awsiotjobs::transport::paho::Will;
 use awsiotjobs::transport::paho::{ConnectError, LinkEvents, PahoTransport, Settings, TlsSettings};
-use awsiotjobs::transport::paho_hooks::TlsExtras;
 use mqtt_support::tap::{client_hello_server_name, records, Tap};
 use mqtt_support::*;
 use paho_mqtt as paho;

@@ -13,7 +13,7 @@ use std::ffi::{c_char, c_int, c_long, c_void, CStr};
 use std::ptr;
 
 use super::boundary::guard;
-use crate::transport::paho_hooks;
+use crate::transport::paho::hooks as paho_hooks;
 
 type SslCtrl = unsafe extern "C" fn(*mut c_void, c_int, c_long, *mut c_void) -> c_long;
 type SendDisconnect = unsafe extern "C" fn(*mut c_void, c_int, *mut c_void) -> c_int;

@@ -357,7 +357,7 @@ impl JobsResponder {
 /// paho-mqtt's connect tokens hold a clone of their client, and Paho C drops its reference to
 /// a token on its own thread after completing it; were that the last clone, Paho would destroy
 /// the client on its own thread with its global mutex held and deadlock (see
-/// `awsiotjobs::transport::paho_reaper`). A reconnect of [`JobsResponder::wait_connected`] may
+/// `awsiotjobs::transport::paho::reaper`). A reconnect of [`JobsResponder::wait_connected`] may
 /// still be in Paho's hands when a test ends, so the last clone is dropped later, on a thread
 /// of ours.
 impl Drop for JobsResponder {

@@ -229,7 +229,7 @@ fn settle(shared: &Arc<Shared>, id: u64, resend: &Weak<dyn Resend>) {
         }
         return;
     }
-    (entry.failed)(super::paho::classify(error));
+    (entry.failed)(super::classify(error));
 }
 
 /// Fails the publishes past their deadline.

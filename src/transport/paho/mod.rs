@@ -14,6 +14,11 @@
 //! never runs on a Paho thread. The QoS and retain flag of the message being delivered are
 //! available to router handlers through [`current_inbound`].
 
+pub mod acks;
+pub mod hooks;
+pub mod reaper;
+pub mod tls_files;
+
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -24,16 +29,15 @@ use std::time::{Duration, Instant};
 use paho_mqtt as paho;
 use parking_lot::{Condvar, Mutex};
 
-use super::paho_acks::{Acks, Resend};
-use super::paho_hooks::{self, TlsExtras, TlsRegistration};
-use super::paho_reaper::{self, HeldToken};
-use super::tls_files;
 use crate::core::log;
 use crate::core::panics::contain;
 use crate::core::queue::{Popped, Queue};
 use crate::core::router::Router;
 use crate::core::topics::topic_matches;
 use crate::core::transport::{PublishFailed, Qos, Transport, TransportError};
+use acks::{Acks, Resend};
+use hooks::{TlsExtras, TlsRegistration};
+use reaper::HeldToken;
 
 /// How the link is re-established after it dropped: wait `first`, then double the wait after
 /// each failed attempt up to `max`, and keep trying until the transport is closed.
@@ -63,7 +67,7 @@ pub struct TlsSettings {
     pub private_key: Option<PathBuf>,
     /// ALPN protocol names offered, e.g. `x-amzn-mqtt-ca` for AWS IoT on port 443.
     pub alpn: Vec<String>,
-    /// No SNI, a smaller record size: applied inside Paho (see [`paho_hooks`]).
+    /// No SNI, a smaller record size: applied inside Paho (see [`hooks`]).
     pub extras: TlsExtras,
 }
 
@@ -234,7 +238,7 @@ pub struct PahoTransport {
     /// Keeps the TLS extras applied to the sessions of reconnections too.
     _tls_extras: Option<TlsRegistration>,
     /// The CONNECTs (the latest, and any not yet settled) and the DISCONNECT Paho may still
-    /// hold, handed to [`paho_reaper::retire`] with the client when the transport is dropped.
+    /// hold, handed to [`reaper::retire`] with the client when the transport is dropped.
     connects: Mutex<Vec<HeldToken>>,
     aws_iot: bool,
     link: Mutex<LinkState>,
@@ -242,7 +246,7 @@ pub struct PahoTransport {
     subs: Mutex<BTreeMap<String, Holders>>,
     events: Arc<Queue<Event>>,
     supervisor: Mutex<Option<JoinHandle<()>>>,
-    /// The publishes handed to Paho without waiting (see [`paho_acks`]).
+    /// The publishes handed to Paho without waiting (see [`acks`]).
     acks: OnceLock<Acks>,
 }
 
@@ -332,7 +336,7 @@ fn keep_paho_threads() {
 }
 
 /// Waits for a connect token, checking every [`POLL`] whether to give up early. The token is
-/// kept by the caller: Paho may still hold it after this gives up (see [`paho_reaper`]).
+/// kept by the caller: Paho may still hold it after this gives up (see [`reaper`]).
 fn wait_connect(
     connect: &mut HeldToken,
     deadline: Instant,
@@ -371,7 +375,7 @@ impl PahoTransport {
             .map(|tls| tls.extras)
             .unwrap_or_default();
         if extras.max_send_fragment != 0
-            && !paho_hooks::MAX_SEND_FRAGMENT.contains(&extras.max_send_fragment)
+            && !hooks::MAX_SEND_FRAGMENT.contains(&extras.max_send_fragment)
         {
             return Err(ConnectError::Invalid(
                 "the TLS maximum fragment length must be 0 or 512 to 16384".into(),
@@ -386,9 +390,9 @@ impl PahoTransport {
         }
         keep_paho_threads();
         // A DISCONNECT left out for an earlier connection with this ID must not hit this one.
-        paho_hooks::forget_abandoned(&settings.client_id);
+        hooks::forget_abandoned(&settings.client_id);
         let tls_extras =
-            (!extras.is_default()).then(|| paho_hooks::register_tls(&settings.host, extras));
+            (!extras.is_default()).then(|| hooks::register_tls(&settings.host, extras));
         let client = paho::CreateOptionsBuilder::new_v3()
             .server_uri(settings.uri())
             .client_id(settings.client_id.as_str())
@@ -424,14 +428,14 @@ impl PahoTransport {
         let mut connect = HeldToken::new(client.connect(options));
         if let Err(e) = wait_connect(&mut connect, Instant::now() + timeout, || false) {
             log::error(&format!("connecting to {} failed: {e}", settings.uri()));
-            paho_reaper::retire(client, vec![connect]);
+            reaper::retire(client, vec![connect]);
             return Err(e);
         }
         if tls_extras
             .as_ref()
             .is_some_and(|extras| extras.applied() == 0)
         {
-            paho_reaper::retire(client, vec![connect]);
+            reaper::retire(client, vec![connect]);
             return Err(ConnectError::Invalid(
                 "disabling SNI or setting the TLS fragment length needs the linker flags of \
                  build.rs (--wrap=SSL_ctrl)"
@@ -493,7 +497,7 @@ impl PahoTransport {
     /// the socket is closed with no DISCONNECT when the transport is dropped, as after a network
     /// failure, so the broker publishes the will. Idempotent. Must not be called from a
     /// [`LinkEvents`] method. Dropping the transport afterwards is immediate too (see
-    /// `keep_paho_threads` and [`paho_reaper`]).
+    /// `keep_paho_threads` and [`reaper`]).
     pub fn close(&self, send_disconnect: bool) {
         self.shut(send_disconnect, !send_disconnect);
     }
@@ -522,7 +526,7 @@ impl PahoTransport {
         if abandon && self.client.is_connected() {
             // Paho sends DISCONNECT when the client is destroyed; the mark makes it close the
             // socket without one, so the broker publishes the will.
-            paho_hooks::abandon(&self.client_id);
+            hooks::abandon(&self.client_id);
         }
         if send_disconnect && self.client.is_connected() {
             let options = paho::DisconnectOptionsBuilder::new()
@@ -532,7 +536,7 @@ impl PahoTransport {
             match disconnect.token().clone().wait_for(Duration::from_secs(1)) {
                 Ok(_) => disconnect.mark_completed(),
                 // With publishes in flight Paho may carry the DISCONNECT out only at its next
-                // timeout sweep (up to 3 s later): the client must outlive it (see paho_reaper).
+                // timeout sweep (up to 3 s later): the client must outlive it (see reaper).
                 Err(paho::Error::Timeout) => self.connects.lock().push(disconnect),
                 Err(_) => disconnect.mark_completed(),
             }
@@ -977,10 +981,10 @@ impl Resend for PahoTransport {
 impl Drop for PahoTransport {
     /// Closes like [`PahoTransport::close`] without a DISCONNECT of its own (Paho's destroy then
     /// sends one, unless `close(false)` asked to leave it out), and lets the reaper destroy the
-    /// client (see [`paho_reaper`]).
+    /// client (see [`reaper`]).
     fn drop(&mut self) {
         self.shut(false, false);
-        paho_reaper::retire(
+        reaper::retire(
             self.client.clone(),
             std::mem::take(&mut *self.connects.lock()),
         );
