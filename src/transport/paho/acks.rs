@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use paho_mqtt as paho;
 use parking_lot::Mutex;
 
+use super::settings::classify;
 use crate::core::queue::{Popped, Queue};
 use crate::core::transport::{PublishFailed, TransportError};
 
@@ -229,7 +230,7 @@ fn settle(shared: &Arc<Shared>, id: u64, resend: &Weak<dyn Resend>) {
         }
         return;
     }
-    (entry.failed)(super::classify(error));
+    (entry.failed)(classify(error));
 }
 
 /// Fails the publishes past their deadline.

@@ -6,12 +6,40 @@
 //! `maxFragmentLength`, `IOT_MQTT_FLAG_CLEANUP_ONLY`). The libraries are therefore linked so
 //! that two of Paho's calls go through wrappers of ours first (`SSL_ctrl`, through which
 //! `SSL_set_tlsext_host_name` reaches OpenSSL, and Paho's own `MQTTPacket_send_disconnect`);
-//! those wrappers live in the FFI layer (`ffi::paho_wraps`) and ask this module what to do.
-//! A connection registers its TLS extras under its host name for as long as it lives, and
-//! marks its client ID before it is destroyed without DISCONNECT. Where the wrappers are not
-//! linked in (a Rust program that links the rlib without the flags of `build.rs`),
-//! [`TlsRegistration::applied`] stays zero, which the Paho transport reports as an error
-//! rather than silently connecting with SNI.
+//! those wrappers are the unsafe half and live in the FFI layer (`ffi::paho_wraps`), asking
+//! this module what to do. A connection registers its TLS extras under its host name for as
+//! long as it lives, and marks its client ID before it is destroyed without DISCONNECT. Where
+//! the wrappers are not linked in (a Rust program that links the rlib without the flags of
+//! `build.rs`), [`TlsRegistration::applied`] stays zero, which the Paho transport reports as
+//! an error rather than silently connecting with SNI.
+//!
+//! # What of Paho C the wrappers rely on
+//!
+//! Read against vendor/paho-mqtt-sys/paho.mqtt.c (1.3.16); a Paho upgrade must check each:
+//! - `SSL_ctrl` is OpenSSL's `long SSL_ctrl(SSL *ssl, int cmd, long larg, void *parg)`. Paho's
+//!   `SSLSocket_setSocketForSSL` (SSLSocket.c) calls `SSL_set_tlsext_host_name(net->ssl, host)`
+//!   (a macro for `SSL_ctrl(ssl, 55, 0, host)`) once per TLS session, after `SSL_set_fd` and
+//!   before the handshake, with the host part of the server URI, NUL-terminated (an IPv6
+//!   literal may keep its brackets, which [`tls_extras_for`] ignores). The wrapper keys on that
+//!   call: it applies the extras there
+//!   and, for `disable_sni`, returns 1 without passing it on. Nothing of Paho's memory is read.
+//! - `MQTTPacket_send_disconnect` is Paho's internal
+//!   `int MQTTPacket_send_disconnect(Clients* client, enum MQTTReasonCodes reason,
+//!   MQTTProperties* props)` (MQTTPacket.h), called by `MQTTAsync_closeOnly` (MQTTAsyncUtils.c)
+//!   when a connected client is disconnected or destroyed; a return of 0 (`TCPSOCKET_COMPLETE`)
+//!   lets it go on to close the socket. The wrapper reads one field of Paho's: `char* clientID`,
+//!   the FIRST member of `struct Clients` (Clients.h), a NUL-terminated copy of the client ID.
+//!   If Paho moves that member, renames the function, makes it `static` or inlines it, the
+//!   wrapper reads the wrong word or is never called.
+//!
+//! The tests that break if Paho changes any of this are in `tests/mqtt_tls_extras.rs`:
+//! `the_host_name_is_sent_as_sni_unless_disabled` and
+//! `a_maximum_fragment_length_limits_every_record_sent` read the ClientHello and the TLS records
+//! on the wire (and fail too if the `SSL_ctrl` wrapper is no longer reached, since the connect
+//! is then refused: `applied() == 0`); `closing_without_disconnect_lets_the_broker_publish_the_will`
+//! checks in the broker's log and by the will that a `close(false)` sent no DISCONNECT while a
+//! `close(true)` did. The C suite's `tests/c/mqtt/network_options.c` checks the same through
+//! `disableSni`, `maxFragmentLength` and `IOT_MQTT_FLAG_CLEANUP_ONLY`.
 
 use std::ops::RangeInclusive;
 

@@ -3,7 +3,7 @@
 //! to the certificate all as the same failed connect, and prints nothing. Each problem is one
 //! sentence naming the file and the reason.
 
-use super::TlsSettings;
+use super::settings::TlsSettings;
 use openssl::pkey::{PKey, Private};
 use openssl::x509::X509;
 use std::path::Path;
