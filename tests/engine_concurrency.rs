@@ -6,7 +6,7 @@ mod common;
 use awsiotjobs::core::engine::{OpId, Submission};
 use awsiotjobs::core::request::{JobState, Request};
 use awsiotjobs::core::JobsError;
-use awsiotjobs::transport::responder::Responder;
+use awsiotjobs_testkit::responder::Responder;
 use common::*;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};

@@ -6,7 +6,7 @@ mod common;
 use awsiotjobs::core::engine::OpId;
 use awsiotjobs::core::topics::Operation;
 use awsiotjobs::core::JobsError;
-use awsiotjobs::transport::responder::Scripted;
+use awsiotjobs_testkit::responder::Scripted;
 use common::*;
 
 const GET_ACCEPTED: &str = "$aws/things/T1/jobs/get/accepted";

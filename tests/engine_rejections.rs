@@ -6,7 +6,7 @@ mod common;
 use awsiotjobs::core::request::JobState;
 use awsiotjobs::core::topics::Operation;
 use awsiotjobs::core::JobsError;
-use awsiotjobs::transport::responder::Scripted;
+use awsiotjobs_testkit::responder::Scripted;
 use common::*;
 
 const CODES: [(&str, JobsError); 9] = [

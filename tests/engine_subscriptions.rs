@@ -8,7 +8,7 @@ use awsiotjobs::core::engine::{EngineConfig, Submission};
 use awsiotjobs::core::request::JobState;
 use awsiotjobs::core::topics::{reply_filters, Operation};
 use awsiotjobs::core::JobsError;
-use awsiotjobs::transport::responder::Scripted;
+use awsiotjobs_testkit::responder::Scripted;
 use common::*;
 use std::time::Duration;
 

@@ -7,7 +7,7 @@ use awsiotjobs::core::engine::{Completion, Submission, Waiter};
 use awsiotjobs::core::request::JobState;
 use awsiotjobs::core::topics::Operation;
 use awsiotjobs::core::JobsError;
-use awsiotjobs::transport::responder::Scripted;
+use awsiotjobs_testkit::responder::Scripted;
 use common::*;
 use std::time::{Duration, Instant};
 

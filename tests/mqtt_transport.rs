@@ -338,7 +338,7 @@ fn the_broker_restarted_mid_run_loses_no_operation_and_notifications_resume() {
     for _ in 0..3 {
         responder.jobs.lock().script(
             awsiotjobs::core::topics::Operation::GetPending,
-            awsiotjobs::transport::responder::Scripted::Silence,
+            awsiotjobs_testkit::responder::Scripted::Silence,
         );
     }
     let in_flight: Vec<Arc<Waiter>> = (0..3)

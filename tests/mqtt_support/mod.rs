@@ -1,12 +1,12 @@
 //! Shared rig of the MQTT tests: a mosquitto broker on a free port (plain or mutual TLS, with a
 //! CA, server and client certificates made by the openssl CLI for the test), which a test may
 //! kill and restart, and a Jobs responder: a second Paho client that answers requests with the
-//! fake Jobs service of `awsiotjobs::transport::responder`.
+//! fake Jobs service of `awsiotjobs_testkit::responder`.
 #![allow(dead_code)]
 
 pub mod tap;
 
-use awsiotjobs::transport::responder::{FakeJobs, Responder};
+use awsiotjobs_testkit::responder::{FakeJobs, Responder};
 use paho_mqtt as paho;
 use parking_lot::Mutex;
 use std::net::{TcpListener, TcpStream};

@@ -7,7 +7,7 @@
 //! matching request get a rejection code, no reply, a reply without a token, a reply with a
 //! foreign token, or its reply twice.
 
-use crate::core::topics::{self, Notify, Operation, Verdict};
+use awsiotjobs::core::topics::{self, Notify, Operation, Verdict};
 use serde_json::{json, Map, Value};
 use std::collections::{HashMap, VecDeque};
 

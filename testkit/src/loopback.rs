@@ -7,11 +7,11 @@
 //! loopback's own, as a network client's receive thread would, and in order. Every call is
 //! counted so that tests can assert round trips.
 
-use crate::core::queue::Queue;
-use crate::core::router::Router;
-use crate::core::topics::topic_matches;
-use crate::core::transport::{Qos, Transport, TransportError};
-use crate::transport::responder::Responder;
+use crate::responder::Responder;
+use awsiotjobs::core::queue::Queue;
+use awsiotjobs::core::router::Router;
+use awsiotjobs::core::topics::topic_matches;
+use awsiotjobs::core::transport::{Qos, Transport, TransportError};
 use parking_lot::Mutex;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
