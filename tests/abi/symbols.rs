@@ -13,7 +13,7 @@ fn root() -> PathBuf {
 }
 
 /// target/<profile>, where this test's libraries were built.
-fn profile_dir() -> PathBuf {
+pub(crate) fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("the test's path");
     exe.parent()
         .and_then(Path::parent)
@@ -21,7 +21,7 @@ fn profile_dir() -> PathBuf {
         .to_path_buf()
 }
 
-fn run(command: &mut Command) -> String {
+pub(crate) fn run(command: &mut Command) -> String {
     let out = command
         .output()
         .unwrap_or_else(|e| panic!("{command:?}: {e}"));
