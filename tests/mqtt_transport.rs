@@ -276,6 +276,13 @@ fn a_closed_port_is_a_network_error_within_the_timeout() {
     assert!(started.elapsed() < Duration::from_secs(3));
 }
 
+/// The longest the system resolver may take to say that a name does not exist: glibc's
+/// defaults are a 5 s timeout and 2 attempts for each of up to 3 name servers. A name under the
+/// reserved `.invalid` (RFC 6761) never exists, but whether the answer comes from a local
+/// cache at once or from a slow or unreachable DNS server is the machine's business, so the
+/// bound below only catches a connect that hangs, not a slow resolver.
+const RESOLVER_WORST: Duration = Duration::from_secs(30);
+
 #[test]
 fn an_unknown_host_is_a_network_error_within_the_timeout() {
     let mut s = settings(1883, "nohost");
@@ -295,7 +302,10 @@ fn an_unknown_host_is_a_network_error_within_the_timeout() {
         "{:?}",
         result.err()
     );
-    assert!(started.elapsed() < Duration::from_millis(3500));
+    // Network if the resolver answered within the 3 s, Timeout if not: both are right.
+    let took = started.elapsed();
+    eprintln!("an unknown host failed after {took:?}");
+    assert!(took < Duration::from_secs(3) + RESOLVER_WORST, "{took:?}");
 }
 
 #[test]
