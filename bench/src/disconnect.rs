@@ -3,7 +3,7 @@
 //! takes well under a millisecond; closing used to take about a second, while Paho stopped its
 //! background threads after the process's last client (see `keep_paho_threads` in
 //! `src/transport/paho/connection.rs`). This was a 500 ms bound inside
-//! `tests/mqtt_disconnect.rs`; it is a figure here, and the test keeps only what can fail for a
+//! `tests/mqtt/disconnect.rs`; it is a figure here, and the test keeps only what can fail for a
 //! reason (the close completes and the DISCONNECT reaches the broker).
 
 use crate::report::{Samples, Table, Verdict};

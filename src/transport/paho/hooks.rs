@@ -32,7 +32,7 @@
 //!   If Paho moves that member, renames the function, makes it `static` or inlines it, the
 //!   wrapper reads the wrong word or is never called.
 //!
-//! The tests that break if Paho changes any of this are in `tests/mqtt_tls_extras.rs`:
+//! The tests that break if Paho changes any of this are in `tests/mqtt/tls_extras.rs`:
 //! `the_host_name_is_sent_as_sni_unless_disabled` and
 //! `a_maximum_fragment_length_limits_every_record_sent` read the ClientHello and the TLS records
 //! on the wire (and fail too if the `SSL_ctrl` wrapper is no longer reached, since the connect

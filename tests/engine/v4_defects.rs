@@ -1,14 +1,12 @@
 //! Regression tests for the defects of the v4-beta Jobs library (jobs-protocol.md, section 8)
 //! that live at the engine's level. Each test is named after the defect it guards against.
 
-mod common;
-
+use crate::common::*;
 use awsiotjobs::core::engine::{Completion, Submission, Waiter};
 use awsiotjobs::core::request::{JobState, Request, UpdateFields};
 use awsiotjobs::core::topics::Operation;
 use awsiotjobs::core::JobsError;
 use awsiotjobs_testkit::responder::Scripted;
-use common::*;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 

@@ -2,13 +2,11 @@
 //! kind taken with the first callback and dropped with the last, callbacks on the callback
 //! thread with the raw message.
 
-mod common;
-
+use crate::common::*;
 use awsiotjobs::core::engine::{NotifyCallback, NotifyEvent};
 use awsiotjobs::core::request::JobState;
 use awsiotjobs::core::topics::Notify;
 use awsiotjobs::core::JobsError;
-use common::*;
 use parking_lot::Mutex;
 use std::sync::Arc;
 

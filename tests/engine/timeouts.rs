@@ -1,14 +1,12 @@
 //! Deadlines, cancellation and shutdown: every operation completes exactly once, and nothing
 //! completes after it was given up.
 
-mod common;
-
+use crate::common::*;
 use awsiotjobs::core::engine::{Completion, Submission, Waiter};
 use awsiotjobs::core::request::JobState;
 use awsiotjobs::core::topics::Operation;
 use awsiotjobs::core::JobsError;
 use awsiotjobs_testkit::responder::Scripted;
-use common::*;
 use std::time::{Duration, Instant};
 
 fn silent_submission(rig: &Rig, operation: Operation, deadline: Instant) -> Submission<'static> {

@@ -2,8 +2,7 @@
 //! refused, connection failures classified within the timeout, and the broker killed and
 //! restarted under operations in flight.
 
-mod mqtt_support;
-
+use crate::mqtt_support::*;
 use awsiotjobs::core::engine::{
     Completion, Engine, EngineConfig, NotifyCallback, Outcome, Submission, Waiter,
 };
@@ -16,7 +15,6 @@ use awsiotjobs::core::JobsError;
 use awsiotjobs::transport::paho::{
     Backoff, ConnectError, LinkEvents, PahoTransport, Settings, TlsSettings,
 };
-use mqtt_support::*;
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -1,11 +1,9 @@
 //! Every operation accepted by the service completes with Success and the raw reply.
 
-mod common;
-
+use crate::common::*;
 use awsiotjobs::core::engine::Submission;
 use awsiotjobs::core::request::{JobState, Request};
 use awsiotjobs::core::JobsError;
-use common::*;
 
 #[test]
 fn get_pending_lists_the_queued_jobs() {

@@ -1,12 +1,10 @@
 //! Callbacks may call the engine, synchronous operations included: nothing deadlocks. Every
 //! wait is bounded, so a deadlock fails the test instead of hanging it.
 
-mod common;
-
+use crate::common::*;
 use awsiotjobs::core::engine::{Completion, Engine, EngineConfig, NotifyEvent, Outcome};
 use awsiotjobs::core::topics::Notify;
 use awsiotjobs::core::JobsError;
-use common::*;
 use crossbeam_channel::{bounded, Receiver, Sender};
 use std::sync::Arc;
 use std::time::Duration;

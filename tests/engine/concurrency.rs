@@ -1,13 +1,11 @@
 //! Many threads, many things, several jobs of one thing at once: every operation completes
 //! exactly once, with its own outcome.
 
-mod common;
-
+use crate::common::*;
 use awsiotjobs::core::engine::{OpId, Submission};
 use awsiotjobs::core::request::{JobState, Request};
 use awsiotjobs::core::JobsError;
 use awsiotjobs_testkit::responder::Responder;
-use common::*;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 

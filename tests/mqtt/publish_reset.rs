@@ -16,12 +16,8 @@
 //! with AddressSanitizer's allocator preloaded (gcc's libasan, which the C test suite uses
 //! anyway), which reports the second free of any block.
 
-#[path = "mqtt_support/cutter.rs"]
-mod cutter;
-mod mqtt_support;
-
-use cutter::Cutter;
-use mqtt_support::Broker;
+use crate::cutter::Cutter;
+use crate::mqtt_support::Broker;
 use paho_mqtt as paho;
 use std::process::Command;
 use std::time::Duration;
@@ -94,7 +90,7 @@ fn qos1_publishes_in_flight_when_the_connection_is_reset_are_freed_once() {
     child
         .args([
             "--exact",
-            "qos1_publishes_in_flight_when_the_connection_is_reset_are_freed_once",
+            "publish_reset::qos1_publishes_in_flight_when_the_connection_is_reset_are_freed_once",
             "--nocapture",
         ])
         .env("PAHO_RESET_CHILD", "1");
@@ -113,5 +109,11 @@ fn qos1_publishes_in_flight_when_the_connection_is_reset_are_freed_once() {
         "the child failed ({}):\n{}",
         out.status,
         stderr.lines().take(60).collect::<Vec<_>>().join("\n")
+    );
+    // The child filters by this test's path in the binary: it must have run it, not nothing.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("1 passed"),
+        "the child ran no test:\n{stdout}"
     );
 }

@@ -1,13 +1,11 @@
 //! Hostile or broken inbound messages: no panic, no wrong completion, and the engine keeps
 //! working afterwards.
 
-mod common;
-
+use crate::common::*;
 use awsiotjobs::core::engine::OpId;
 use awsiotjobs::core::topics::Operation;
 use awsiotjobs::core::JobsError;
 use awsiotjobs_testkit::responder::Scripted;
-use common::*;
 
 const GET_ACCEPTED: &str = "$aws/things/T1/jobs/get/accepted";
 const GET_REJECTED: &str = "$aws/things/T1/jobs/get/rejected";

@@ -3,15 +3,13 @@
 //! so that the broker publishes the will. Checked on the wire: a relay in front of mosquitto
 //! keeps a copy of what the client sent and the test reads its TLS records.
 
-mod mqtt_support;
-
+use crate::mqtt_support::tap::{client_hello_server_name, records, Tap};
+use crate::mqtt_support::*;
 use awsiotjobs::core::router::Router;
 use awsiotjobs::core::transport::{Qos, Transport};
 use awsiotjobs::transport::paho::hooks::TlsExtras;
 use awsiotjobs::transport::paho::Will;
 use awsiotjobs::transport::paho::{ConnectError, LinkEvents, PahoTransport, Settings, TlsSettings};
-use mqtt_support::tap::{client_hello_server_name, records, Tap};
-use mqtt_support::*;
 use paho_mqtt as paho;
 use std::sync::Arc;
 

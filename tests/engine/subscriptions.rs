@@ -2,14 +2,12 @@
 //! thing and nothing else), taken before the first request goes out, in every mode; kept while
 //! in use, lingering (bounded) afterwards; in awsIotMqttMode within AWS IoT's quota.
 
-mod common;
-
+use crate::common::*;
 use awsiotjobs::core::engine::{EngineConfig, Submission};
 use awsiotjobs::core::request::JobState;
 use awsiotjobs::core::topics::{reply_filters, Operation};
 use awsiotjobs::core::JobsError;
 use awsiotjobs_testkit::responder::Scripted;
-use common::*;
 use std::time::Duration;
 
 fn config(linger_max: usize, linger_idle: Duration) -> EngineConfig {

@@ -1,13 +1,11 @@
 //! Each rejection code of the service maps to its JobsError, and the rejection document is
 //! handed over; unknown or missing codes are BadResponse.
 
-mod common;
-
+use crate::common::*;
 use awsiotjobs::core::request::JobState;
 use awsiotjobs::core::topics::Operation;
 use awsiotjobs::core::JobsError;
 use awsiotjobs_testkit::responder::Scripted;
-use common::*;
 
 const CODES: [(&str, JobsError); 9] = [
     ("InvalidTopic", JobsError::InvalidTopic),

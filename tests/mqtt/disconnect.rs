@@ -5,11 +5,9 @@
 //! stopped its threads after the process's last client) is a figure of the bench, not a check
 //! here: `scripts/bench.sh disconnect` (BENCHMARKS.md).
 
-mod mqtt_support;
-
+use crate::mqtt_support::*;
 use awsiotjobs::core::router::Router;
 use awsiotjobs::transport::paho::{LinkEvents, PahoTransport, Settings};
-use mqtt_support::*;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
