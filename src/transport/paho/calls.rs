@@ -143,7 +143,7 @@ impl Transport for PahoTransport {
         }
     }
 
-    /// Hands the message to Paho and returns; [`Acks`] watches it from then on.
+    /// Hands the message to Paho and returns; [`super::acks::Acks`] watches it from then on.
     fn publish_queued(
         &self,
         topic: &str,
