@@ -14,7 +14,7 @@ use paho_mqtt as paho;
 use parking_lot::{Condvar, Mutex};
 
 use super::acks::{Acks, Resend};
-use super::hooks::{self, TlsRegistration};
+use super::hooks::{self, TlsExtras, TlsRegistration};
 use super::inbound;
 use super::reaper::{self, HeldToken};
 use super::settings::{
@@ -96,6 +96,40 @@ fn keep_paho_threads() {
     });
 }
 
+/// The Paho options for `settings`, and its TLS extras, once everything that can be checked
+/// before connecting was: the client ID, the fragment length, and the TLS files (named in the
+/// log when one is wrong).
+fn checked(
+    settings: &Settings,
+    timeout: Duration,
+) -> Result<(paho::ConnectOptions, TlsExtras), ConnectError> {
+    if settings.client_id.contains('\0') {
+        return Err(ConnectError::Invalid(
+            "the client ID contains a NUL byte".into(),
+        ));
+    }
+    let extras = settings
+        .tls
+        .as_ref()
+        .map(|tls| tls.extras)
+        .unwrap_or_default();
+    if extras.max_send_fragment != 0
+        && !hooks::MAX_SEND_FRAGMENT.contains(&extras.max_send_fragment)
+    {
+        return Err(ConnectError::Invalid(
+            "the TLS maximum fragment length must be 0 or 512 to 16384".into(),
+        ));
+    }
+    let options = connect_options(settings, timeout).map_err(ConnectError::Invalid)?;
+    if let Some(tls) = &settings.tls {
+        if let Err(problem) = tls_files::check(tls) {
+            log::error(&format!("connecting to {}: {problem}", settings.uri()));
+            return Err(ConnectError::Network(problem));
+        }
+    }
+    Ok((options, extras))
+}
+
 /// Waits for a connect token, checking every [`POLL`] whether to give up early. The token is
 /// kept by the caller: Paho may still hold it after this gives up (see [`reaper`]).
 fn wait_connect(
@@ -125,30 +159,7 @@ impl PahoTransport {
         events: Arc<dyn LinkEvents>,
         timeout: Duration,
     ) -> Result<Arc<PahoTransport>, ConnectError> {
-        if settings.client_id.contains('\0') {
-            return Err(ConnectError::Invalid(
-                "the client ID contains a NUL byte".into(),
-            ));
-        }
-        let extras = settings
-            .tls
-            .as_ref()
-            .map(|tls| tls.extras)
-            .unwrap_or_default();
-        if extras.max_send_fragment != 0
-            && !hooks::MAX_SEND_FRAGMENT.contains(&extras.max_send_fragment)
-        {
-            return Err(ConnectError::Invalid(
-                "the TLS maximum fragment length must be 0 or 512 to 16384".into(),
-            ));
-        }
-        let options = connect_options(settings, timeout).map_err(ConnectError::Invalid)?;
-        if let Some(tls) = &settings.tls {
-            if let Err(problem) = tls_files::check(tls) {
-                log::error(&format!("connecting to {}: {problem}", settings.uri()));
-                return Err(ConnectError::Network(problem));
-            }
-        }
+        let (options, extras) = checked(settings, timeout)?;
         keep_paho_threads();
         // A DISCONNECT left out for an earlier connection with this ID must not hit this one.
         hooks::forget_abandoned(&settings.client_id);
@@ -209,30 +220,30 @@ impl PahoTransport {
             supervisor: Mutex::new(None),
             acks: OnceLock::new(),
         });
-        let resend: Weak<dyn Resend> = Arc::downgrade(&(transport.clone() as Arc<dyn Resend>));
-        match Acks::start(resend) {
-            Ok(acks) => {
-                let _ = transport.acks.set(acks);
-            }
-            Err(e) => {
-                transport.close(false);
-                return Err(ConnectError::Invalid(format!("cannot start a thread: {e}")));
-            }
-        }
-        let weak = Arc::downgrade(&transport);
         let attempt = timeout.clamp(Duration::from_secs(1), MAX_ATTEMPT);
-        let backoff = settings.backoff;
-        let supervisor = std::thread::Builder::new()
-            .name("awsiotjobs-mqtt-link".into())
-            .spawn(move || supervise(weak, events_rx, events, backoff, attempt));
-        match supervisor {
-            Ok(handle) => *transport.supervisor.lock() = Some(handle),
-            Err(e) => {
-                transport.close(false);
-                return Err(ConnectError::Invalid(format!("cannot start a thread: {e}")));
-            }
+        if let Err(e) = transport.start_threads(events_rx, events, settings.backoff, attempt) {
+            transport.close(false);
+            return Err(ConnectError::Invalid(format!("cannot start a thread: {e}")));
         }
         Ok(transport)
+    }
+
+    /// Starts the acks thread and the supervisor of a transport just connected.
+    fn start_threads(
+        self: &Arc<Self>,
+        events: Arc<Queue<Event>>,
+        listener: Arc<dyn LinkEvents>,
+        backoff: Backoff,
+        attempt: Duration,
+    ) -> std::io::Result<()> {
+        let resend: Weak<dyn Resend> = Arc::downgrade(&(self.clone() as Arc<dyn Resend>));
+        let _ = self.acks.set(Acks::start(resend)?);
+        let weak = Arc::downgrade(self);
+        let handle = std::thread::Builder::new()
+            .name("awsiotjobs-mqtt-link".into())
+            .spawn(move || supervise(weak, events, listener, backoff, attempt))?;
+        *self.supervisor.lock() = Some(handle);
+        Ok(())
     }
 
     /// True while the link is up (and its subscriptions restored).
