@@ -1,7 +1,7 @@
 //! A connect that times out while Paho is still trying must not take Paho down: Paho keeps a
 //! reference to the CONNECT's token, which holds a clone of the client, and if Paho's own
 //! thread dropped the last clone the whole Paho C library of the process deadlocked (it did:
-//! no connection ever worked again). The client now goes to `transport::paho_reaper`, which
+//! no connection ever worked again). The client now goes to `transport::paho::reaper`, which
 //! destroys it on its own thread once that is safe, and then holds nothing.
 //!
 //! Own binary: a regression would hang every Paho client of the process, so the check runs
@@ -11,8 +11,8 @@ mod mqtt_support;
 
 use awsiotjobs::core::router::Router;
 use awsiotjobs::core::transport::{Qos, Transport};
+use awsiotjobs::transport::paho::reaper;
 use awsiotjobs::transport::paho::{ConnectError, LinkEvents, PahoTransport, Settings};
-use awsiotjobs::transport::paho_reaper;
 use mqtt_support::*;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -45,7 +45,7 @@ fn paho_still_works_after_a_connect_timed_out_while_it_was_trying() {
     );
     // Paho gives up on that CONNECT about 2 s after it started; then the reaper drops it.
     assert!(
-        eventually(|| paho_reaper::waiting() == 0),
+        eventually(|| reaper::waiting() == 0),
         "the timed-out client was never destroyed"
     );
 

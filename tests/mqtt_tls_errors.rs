@@ -136,5 +136,5 @@ fn a_key_of_another_certificate_is_named() {
 fn good_files_pass_the_check() {
     let c = certs();
     let tls = mutual(c.path("ca.crt"), c.path("client.crt"), c.path("client.key"));
-    assert_eq!(awsiotjobs::transport::tls_files::check(&tls), Ok(()));
+    assert_eq!(awsiotjobs::transport::paho::tls_files::check(&tls), Ok(()));
 }

@@ -7,6 +7,7 @@
 pub mod alloc;
 pub mod capi;
 pub mod cpu;
+pub mod disconnect;
 pub mod emulator;
 pub mod flood;
 pub mod footprint;

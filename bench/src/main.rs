@@ -1,7 +1,7 @@
 //! awsiotjobs-bench: the figures of BENCHMARKS.md, printed as markdown tables.
 //!
 //! ```text
-//! awsiotjobs-bench [all|latency|throughput|wan|inbound|flood|memory|footprint|cpu]... [--quick]
+//! awsiotjobs-bench [all|latency|throughput|wan|inbound|flood|disconnect|memory|footprint|cpu]... [--quick]
 //! awsiotjobs-bench footprint --lib-dir DIR --label NAME
 //! ```
 //!
@@ -10,7 +10,8 @@
 //! `--quick` shrinks every count (a smoke run, not figures to record).
 
 use awsiotjobs_bench::{
-    alloc, capi, cpu, emulator, flood, footprint, inbound, latency, memory, mosquitto, report, wan,
+    alloc, capi, cpu, disconnect, emulator, flood, footprint, inbound, latency, memory, mosquitto,
+    report, wan,
 };
 
 use std::path::PathBuf;
@@ -26,6 +27,7 @@ const SECTIONS: &[&str] = &[
     "wan",
     "inbound",
     "flood",
+    "disconnect",
     "memory",
     "footprint",
     "cpu",
@@ -137,6 +139,7 @@ fn main() {
                 scale(200, 20),
             ),
             "flood" => flood::flood(attached.1.port, scale(3000, 300), 100_000, &mut verdicts),
+            "disconnect" => disconnect::disconnect(attached.1.port, scale(50, 5), &mut verdicts),
             "memory" => {
                 memory::per_operation(scale(10_000, 1000), &mut verdicts);
                 memory::million(scale(1_000_000, 20_000), &mut verdicts);

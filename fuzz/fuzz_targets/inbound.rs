@@ -12,7 +12,7 @@
 //! - a reply the model says completes an operation does complete it, with the payload as
 //!   the document; notify callbacks run once per registered callback per notification (the
 //!   callback thread is drained after each message, so no notification is coalesced with a
-//!   newer one; `tests/engine_notify.rs` covers coalescing);
+//!   newer one; `tests/engine/notify.rs` covers coalescing);
 //! - at shutdown every remaining operation completes exactly once with NOT_INITIALIZED.
 #![no_main]
 

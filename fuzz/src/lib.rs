@@ -8,7 +8,7 @@
 //! value it was written from.
 
 use arbitrary::Unstructured;
-use awsiotjobs::transport::loopback::Loopback;
+use awsiotjobs_testkit::loopback::Loopback;
 use awsiotjobs::core::router::Router;
 use std::sync::{Arc, Mutex};
 

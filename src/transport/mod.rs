@@ -1,14 +1,9 @@
 //! Adapters of the core's transport port (`core::transport`) to real MQTT clients: the
 //! paho-mqtt client behind `IotMqtt_Connect` and the Rust API, with the pieces that keep it
-//! safe and lean (`paho_acks` watches queued publishes, `paho_reaper` destroys clients off
-//! Paho's threads, `paho_hooks` applies TLS options Paho C has no setting for, `tls_files`
+//! safe and lean (in `paho/`: `acks` watches queued publishes, `reaper` destroys clients off
+//! Paho's threads, `hooks` applies TLS options Paho C has no setting for, `tls_files`
 //! checks the TLS files first). The C function-pointer transport is an adapter too, in the FFI
-//! layer since calling C is `unsafe`; the in-memory loopback of the tests is not shipped.
+//! layer since calling C is `unsafe`; the in-memory loopback of the tests is not shipped (it is
+//! in the `awsiotjobs-testkit` crate).
 
-pub mod loopback;
 pub mod paho;
-pub mod paho_acks;
-pub mod paho_hooks;
-pub mod paho_reaper;
-pub mod responder;
-pub mod tls_files;

@@ -10,8 +10,8 @@ use awsiotjobs::core::router::Router;
 use awsiotjobs::core::runtime::Runtime;
 use awsiotjobs::core::transport::{Qos, Transport, TransportError};
 use awsiotjobs::core::JobsError;
-use awsiotjobs::transport::loopback::Loopback;
-use awsiotjobs::transport::responder::FakeJobs;
+use awsiotjobs_testkit::loopback::Loopback;
+use awsiotjobs_testkit::responder::FakeJobs;
 use parking_lot::{Condvar, Mutex};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -77,7 +77,7 @@ impl Rig {
         let jobs = Arc::new(Mutex::new(FakeJobs::new()));
         let service = jobs.clone();
         lb.set_responder(move |topic: &str, payload: &[u8]| {
-            use awsiotjobs::transport::responder::Responder;
+            use awsiotjobs_testkit::responder::Responder;
             service.lock().respond(topic, payload)
         });
         let rt = Runtime::start().expect("runtime threads");

@@ -1,12 +1,12 @@
 //! Shared rig of the MQTT tests: a mosquitto broker on a free port (plain or mutual TLS, with a
 //! CA, server and client certificates made by the openssl CLI for the test), which a test may
 //! kill and restart, and a Jobs responder: a second Paho client that answers requests with the
-//! fake Jobs service of `awsiotjobs::transport::responder`.
+//! fake Jobs service of `awsiotjobs_testkit::responder`.
 #![allow(dead_code)]
 
 pub mod tap;
 
-use awsiotjobs::transport::responder::{FakeJobs, Responder};
+use awsiotjobs_testkit::responder::{FakeJobs, Responder};
 use paho_mqtt as paho;
 use parking_lot::Mutex;
 use std::net::{TcpListener, TcpStream};
@@ -357,7 +357,7 @@ impl JobsResponder {
 /// paho-mqtt's connect tokens hold a clone of their client, and Paho C drops its reference to
 /// a token on its own thread after completing it; were that the last clone, Paho would destroy
 /// the client on its own thread with its global mutex held and deadlock (see
-/// `awsiotjobs::transport::paho_reaper`). A reconnect of [`JobsResponder::wait_connected`] may
+/// `awsiotjobs::transport::paho::reaper`). A reconnect of [`JobsResponder::wait_connected`] may
 /// still be in Paho's hands when a test ends, so the last clone is dropped later, on a thread
 /// of ours.
 impl Drop for JobsResponder {

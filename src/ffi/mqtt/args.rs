@@ -16,8 +16,8 @@ use crate::ffi::types::{
     IotMqttCallbackInfo_t, IotMqttCallbackParam_t, IotMqttConnectInfo_t, IotMqttError,
     IotMqttNetworkInfo_t, IotMqttPublishInfo_t, IotMqttSubscription_t, IotNetworkCredentials,
 };
+use crate::transport::paho::hooks::{TlsExtras, MAX_SEND_FRAGMENT};
 use crate::transport::paho::{Settings, TlsSettings, Will};
-use crate::transport::paho_hooks::{TlsExtras, MAX_SEND_FRAGMENT};
 
 /// The result of reading or doing something for an `IotMqtt_*` function.
 pub type MqttResult<T> = Result<T, IotMqttError>;

@@ -1,5 +1,5 @@
 //! Two of Paho C's calls, redirected at link time to wrappers of ours (the unsafe half of
-//! `transport::paho_hooks`, which says why).
+//! `transport::paho::hooks`, which says why).
 //!
 //! Every link that makes a C library (`build.rs` for the `.so`, `scripts/hide-symbols.sh` for
 //! the `.a`) and this package's tests pass `--wrap=SSL_ctrl --wrap=MQTTPacket_send_disconnect`
@@ -13,7 +13,7 @@ use std::ffi::{c_char, c_int, c_long, c_void, CStr};
 use std::ptr;
 
 use crate::ffi::boundary::guard;
-use crate::transport::paho_hooks;
+use crate::transport::paho::hooks as paho_hooks;
 
 type SslCtrl = unsafe extern "C" fn(*mut c_void, c_int, c_long, *mut c_void) -> c_long;
 type SendDisconnect = unsafe extern "C" fn(*mut c_void, c_int, *mut c_void) -> c_int;

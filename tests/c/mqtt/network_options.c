@@ -317,7 +317,7 @@ static void check_cleanup_only( const TestEndpoint_t * endpoint )
     snprintf( id, sizeof( id ), "dropped-%d", ( int ) getpid() );
     CHECK_MQTT( connect_to( endpoint, port, credentials, id, &will, &connection ), IOT_MQTT_SUCCESS );
     /* A connection only just made is destroyed half a second later (the grace Paho gets to let
-     * go of the CONNECT, see src/transport/paho_reaper.rs); one that lived longer, at once. */
+     * go of the CONNECT, see src/transport/paho/reaper.rs); one that lived longer, at once. */
     sleep_ms( 600 );
     start = now_ms();
     IotMqtt_Disconnect( connection, IOT_MQTT_FLAG_CLEANUP_ONLY );
