@@ -20,7 +20,7 @@ target_dir="$root/target/tsan"
 build_dir="$root/build/c-tests-tsan"
 
 cd "$root"
-AWSIOTJOBS_HEADERS=check PAHO_C_SANITIZE=thread CFLAGS="-fsanitize=thread" \
+PAHO_C_SANITIZE=thread CFLAGS="-fsanitize=thread" \
     RUSTFLAGS="-Zsanitizer=thread" \
     cargo +nightly build -Zbuild-std --target x86_64-unknown-linux-gnu --lib \
     --target-dir "$target_dir"
