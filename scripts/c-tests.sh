@@ -1,6 +1,7 @@
 #!/bin/sh
-# Builds the static library and its shipped form (scripts/hide-symbols.sh), then builds and
-# runs the C tests of tests/c with CMake and ctest.
+# Builds the libraries (scripts/build-lib.sh: the shipped static library and the system
+# libraries it needs), then builds and runs the C tests of tests/c with CMake and ctest, which
+# link them through the build tree's CMake package (cmake/awsiotjobsConfig.cmake).
 #
 #   scripts/c-tests.sh [extra cmake -D options...]
 #
@@ -14,18 +15,10 @@ profile=${PROFILE:-debug}
 build_dir=${BUILD_DIR:-$root/build/c-tests}
 
 cd "$root"
-if [ "$profile" = release ]; then
-    cargo build --lib --release
-else
-    cargo build --lib
-fi
-
 # The tests link the archive that ships: only the public API left global.
-"$root/scripts/hide-symbols.sh" "$profile" >/dev/null
+"$root/scripts/build-lib.sh" "$profile"
 
-cmake -S "$root/tests/c" -B "$build_dir" \
-    -DAWSIOTJOBS_LIBRARY="$root/target/$profile/dist/libawsiotjobs.a" \
-    -DAWSIOTJOBS_SHARED_LIBRARY="$root/target/$profile/libawsiotjobs.so" \
+cmake -S "$root/tests/c" -B "$build_dir" -DAWSIOTJOBS_PROFILE="$profile" \
     -DAWSIOTJOBS_SANITIZE="${SANITIZE:-ON}" \
     "$@"
 cmake --build "$build_dir" --parallel 2
