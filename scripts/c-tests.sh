@@ -8,6 +8,8 @@
 # Environment: PROFILE=release tests target/release/libawsiotjobs.a (default: debug);
 # BUILD_DIR overrides build/c-tests; SANITIZE=OFF builds without ASan/UBSan; BUILD_ONLY=1
 # stops before ctest (scripts/c-tests-valgrind.sh runs the tests its own way).
+# The MQTT tests need mosquitto and openssl: without them the configuration fails, unless
+# -DAWSIOTJOBS_SKIP_MQTT_TESTS=ON is given to leave those tests out.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
