@@ -1,5 +1,6 @@
 #!/bin/sh
-# Builds the library and jobs-emulator with cargo, the examples with CMake, and runs each
+# Builds the library (scripts/build-lib.sh) and jobs-emulator with cargo, the examples with
+# CMake (the build tree's package, cmake/awsiotjobsConfig.cmake), and runs each
 # example against its own emulator with ctest (about 10 s).
 #
 #   c-examples/run-tests.sh [extra cmake -D options...]
@@ -13,21 +14,18 @@ profile=${PROFILE:-debug}
 build_dir=${BUILD_DIR:-$root/build/c-examples}
 
 cd "$root"
-# What follows (scripts/hide-symbols.sh too) reads cargo's output from target/ here.
+# What follows reads cargo's output from target/ here.
 export CARGO_TARGET_DIR="$root/target"
+# The examples link the archive that ships: only the public API left global.
+"$root/scripts/build-lib.sh" "$profile"
 if [ "$profile" = release ]; then
-    cargo build --release --lib -p awsiotjobs
     cargo build --release -p jobs-emulator
 else
-    cargo build --lib -p awsiotjobs
     cargo build -p jobs-emulator
 fi
-# The examples link the archive that ships: only the public API left global.
-"$root/scripts/hide-symbols.sh" "$profile" >/dev/null
 
 cmake -S "$root/c-examples" -B "$build_dir" \
     -DAWSIOTJOBS_PROFILE="$profile" \
-    -DAWSIOTJOBS_LIBRARY="$root/target/$profile/dist/libawsiotjobs.a" \
     -DAWSIOTJOBS_EMULATOR="$root/target/$profile/jobs-emulator" \
     "$@"
 cmake --build "$build_dir" --parallel 2

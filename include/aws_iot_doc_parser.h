@@ -1,4 +1,4 @@
-/* Generated from src/ffi/platform/doc_parser.rs by build.rs with cbindgen: do not edit. */
+/* Generated from src/ffi/platform/doc_parser.rs by cargo xtask gen-headers with cbindgen: do not edit. */
 
 #ifndef AWS_IOT_DOC_PARSER_H_
 #define AWS_IOT_DOC_PARSER_H_

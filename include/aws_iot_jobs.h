@@ -1,4 +1,4 @@
-/* Generated from src/ffi/jobs/{init,operations,wait,subscriptions,notify,strings}.rs by build.rs with cbindgen: do not edit. */
+/* Generated from src/ffi/jobs/{init,operations,wait,subscriptions,notify,strings}.rs by cargo xtask gen-headers with cbindgen: do not edit. */
 
 #ifndef AWS_IOT_JOBS_H_
 #define AWS_IOT_JOBS_H_

@@ -1,4 +1,4 @@
-/* Generated from src/ffi/jobs/{transport,settings}.rs by build.rs with cbindgen: do not edit. */
+/* Generated from src/ffi/jobs/{transport,settings}.rs by cargo xtask gen-headers with cbindgen: do not edit. */
 
 #ifndef AWSIOTJOBS_H_
 #define AWSIOTJOBS_H_

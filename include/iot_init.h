@@ -1,4 +1,4 @@
-/* Generated from src/ffi/mqtt/sdk_init.rs by build.rs with cbindgen: do not edit. */
+/* Generated from src/ffi/mqtt/sdk_init.rs by cargo xtask gen-headers with cbindgen: do not edit. */
 
 #ifndef IOT_INIT_H_
 #define IOT_INIT_H_

@@ -1,4 +1,4 @@
-/* Generated from src/ffi/types/logging.rs and src/ffi/platform/logging.rs by build.rs with cbindgen: do not edit. */
+/* Generated from src/ffi/types/logging.rs and src/ffi/platform/logging.rs by cargo xtask gen-headers with cbindgen: do not edit. */
 
 #ifndef IOT_LOGGING_H_
 #define IOT_LOGGING_H_

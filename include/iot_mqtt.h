@@ -1,4 +1,4 @@
-/* Generated from src/ffi/mqtt/{api,strings}.rs by build.rs with cbindgen: do not edit. */
+/* Generated from src/ffi/mqtt/{api,strings}.rs by cargo xtask gen-headers with cbindgen: do not edit. */
 
 #ifndef IOT_MQTT_H_
 #define IOT_MQTT_H_

@@ -1,4 +1,4 @@
-/* Generated from src/ffi/mqtt/network_openssl.rs by build.rs with cbindgen: do not edit. */
+/* Generated from src/ffi/mqtt/network_openssl.rs by cargo xtask gen-headers with cbindgen: do not edit. */
 
 #ifndef IOT_NETWORK_OPENSSL_H_
 #define IOT_NETWORK_OPENSSL_H_

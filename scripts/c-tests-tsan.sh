@@ -20,17 +20,21 @@ target_dir="$root/target/tsan"
 build_dir="$root/build/c-tests-tsan"
 
 cd "$root"
-AWSIOTJOBS_HEADERS=check PAHO_C_SANITIZE=thread CFLAGS="-fsanitize=thread" \
+PAHO_C_SANITIZE=thread CFLAGS="-fsanitize=thread" \
     RUSTFLAGS="-Zsanitizer=thread" \
     cargo +nightly build -Zbuild-std --target x86_64-unknown-linux-gnu --lib \
     --target-dir "$target_dir"
 library="$target_dir/x86_64-unknown-linux-gnu/debug/libawsiotjobs.a"
 
+# The system libraries the static library needs, for the build tree's CMake package.
+"$root/scripts/native-libs.sh" >/dev/null
+
 # rustc's own ThreadSanitizer runtime, which knows every entry point rustc instruments with.
 runtime="$(rustc +nightly --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/lib/librustc-nightly_rt.tsan.a"
 
 cmake -S "$root/tests/c" -B "$build_dir" \
-    -DAWSIOTJOBS_LIBRARY="$library" -DAWSIOTJOBS_TSAN_RUNTIME="$runtime" \
+    -DAWSIOTJOBS_STATIC_LIBRARY="$library" -DAWSIOTJOBS_SHARED_LIBRARY="" \
+    -DAWSIOTJOBS_TSAN_RUNTIME="$runtime" \
     -DAWSIOTJOBS_SANITIZE=ON -DAWSIOTJOBS_SANITIZER=thread
 # Only these programs: the others (header and coexistence checks) link without a sanitizer.
 for t in $tests; do

@@ -1,12 +1,15 @@
 #!/bin/sh
-# Builds the static library and its shipped form (scripts/hide-symbols.sh), then builds and
-# runs the C tests of tests/c with CMake and ctest.
+# Builds the libraries (scripts/build-lib.sh: the shipped static library and the system
+# libraries it needs), then builds and runs the C tests of tests/c with CMake and ctest, which
+# link them through the build tree's CMake package (cmake/awsiotjobsConfig.cmake).
 #
 #   scripts/c-tests.sh [extra cmake -D options...]
 #
 # Environment: PROFILE=release tests target/release/libawsiotjobs.a (default: debug);
 # BUILD_DIR overrides build/c-tests; SANITIZE=OFF builds without ASan/UBSan; BUILD_ONLY=1
 # stops before ctest (scripts/c-tests-valgrind.sh runs the tests its own way).
+# The MQTT tests need mosquitto and openssl: without them the configuration fails, unless
+# -DAWSIOTJOBS_SKIP_MQTT_TESTS=ON is given to leave those tests out.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,18 +17,10 @@ profile=${PROFILE:-debug}
 build_dir=${BUILD_DIR:-$root/build/c-tests}
 
 cd "$root"
-if [ "$profile" = release ]; then
-    cargo build --lib --release
-else
-    cargo build --lib
-fi
-
 # The tests link the archive that ships: only the public API left global.
-"$root/scripts/hide-symbols.sh" "$profile" >/dev/null
+"$root/scripts/build-lib.sh" "$profile"
 
-cmake -S "$root/tests/c" -B "$build_dir" \
-    -DAWSIOTJOBS_LIBRARY="$root/target/$profile/dist/libawsiotjobs.a" \
-    -DAWSIOTJOBS_SHARED_LIBRARY="$root/target/$profile/libawsiotjobs.so" \
+cmake -S "$root/tests/c" -B "$build_dir" -DAWSIOTJOBS_PROFILE="$profile" \
     -DAWSIOTJOBS_SANITIZE="${SANITIZE:-ON}" \
     "$@"
 cmake --build "$build_dir" --parallel 2

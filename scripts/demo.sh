@@ -47,12 +47,10 @@ fi
 release=""
 [ "$profile" = release ] && release=--release
 say "Building the library and jobs-emulator (cargo build $release; the first time takes minutes)"
-cargo build $release --quiet --lib -p awsiotjobs
+scripts/build-lib.sh "$profile" >"$work/build-lib.log" 2>&1 || { cat "$work/build-lib.log"; exit 1; }
 cargo build $release --quiet -p jobs-emulator
-scripts/hide-symbols.sh "$profile" >/dev/null
 say "Building the device agent c-examples/jobs_agent.c against include/ and libawsiotjobs.a (CMake)"
 cmake -S c-examples -B "$build_dir" -DAWSIOTJOBS_PROFILE="$profile" \
-    -DAWSIOTJOBS_LIBRARY="$repo/target/$profile/dist/libawsiotjobs.a" \
     -DAWSIOTJOBS_EMULATOR="$repo/target/$profile/jobs-emulator" >"$work/cmake.log" 2>&1 ||
     { cat "$work/cmake.log"; exit 1; }
 cmake --build "$build_dir" --target jobs_agent --parallel 2 >"$work/build.log" 2>&1 ||

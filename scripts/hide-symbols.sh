@@ -13,7 +13,7 @@
 # So: link every member into one relocatable object (ld -r --whole-archive), make every global
 # that is not public local (objcopy --keep-global-symbols; the embedded LLVM bitcode sections
 # are dropped too, since binutils' LLVM plugin here aborts on Rust's bitcode), and archive that
-# one object. Linking the result needs: -lssl -lcrypto -lpthread -ldl -lm -lrt -lutil -lgcc_s.
+# one object. Linking the result needs the system libraries scripts/native-libs.sh prints.
 #
 # The v4 platform layer, logging and document parser functions and IotSdk_Init/Cleanup
 # (symbols/weak.txt) are made weak: an application that keeps the SDK's own platform library

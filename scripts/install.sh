@@ -13,11 +13,11 @@
 #   DIR/lib/pkgconfig/awsiotjobs-static.pc   pkg-config for the static library
 #   DIR/lib/cmake/awsiotjobs/                find_package(awsiotjobs): awsiotjobs::awsiotjobs
 #
-# It builds the library with cargo first unless --no-build is given. The default profile is
-# dist (Cargo.toml: opt-level "s", LTO, one codegen unit), the size-optimised build that ships;
-# cargo applies no LTO to a library it builds as rlib at the same time, so the .so and the .a
-# are built one crate type at a time (cargo rustc --crate-type), into target/dist/. release and
-# debug use cargo build --lib (target/release/, target/debug/). The templates are in packaging/.
+# It builds the library first (scripts/build-lib.sh) unless --no-build is given. The default
+# profile is dist (Cargo.toml: opt-level "s", LTO, one codegen unit), the size-optimised build
+# that ships, into target/dist/; release and debug use target/release/ and target/debug/. The
+# templates are in packaging/, the imported targets in cmake/awsiotjobsTargets.cmake; the
+# system libraries the static library needs are rustc's list (scripts/native-libs.sh).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,25 +45,20 @@ prefix=$(cd "$prefix" && pwd)
 
 target=$repo/target/$profile
 if [ "$build" = 1 ]; then
-    case "$profile" in
-        dist)
-            # One crate type per build, so that LTO applies (build.rs's link arguments, the
-            # version script and SONAME among them, still reach the cdylib's link).
-            for type in cdylib staticlib; do
-                (cd "$repo" && cargo rustc --profile dist -p awsiotjobs --lib --crate-type "$type")
-            done ;;
-        release) (cd "$repo" && cargo build -p awsiotjobs --lib --release) ;;
-        debug) (cd "$repo" && cargo build -p awsiotjobs --lib) ;;
-    esac
+    # The libraries, the shipped (symbol-hidden) archive and the list of system libraries.
+    "$repo/scripts/build-lib.sh" "$profile"
 fi
 for f in libawsiotjobs.a libawsiotjobs.so; do
     [ -f "$target/$f" ] || { echo "install.sh: $target/$f is missing: build first" >&2; exit 1; }
 done
 
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$repo/Cargo.toml" | head -n 1)
-# What a C program linking the static library needs besides it (rustc's native-static-libs
-# for this crate, with OpenSSL given through pkg-config or find_package instead).
-native_libs="-lpthread -ldl -lm -lrt -lutil -lgcc_s"
+# What a C program linking the static library needs besides it: rustc's native-static-libs
+# for this crate (scripts/native-libs.sh). The CMake package reads the whole list; pkg-config
+# gets it without OpenSSL, which Requires names (with its own -L), and without -lc.
+native_libs=$("$repo/scripts/native-libs.sh")
+pc_native_libs=$(printf '%s\n' $native_libs | grep -vx -e -lssl -e -lcrypto -e -lc | tr '\n' ' ' |
+    sed 's/ $//')
 
 lib="$prefix/lib"
 mkdir -p "$lib/pkgconfig" "$lib/cmake/awsiotjobs" "$prefix/include/awsiotjobs"
@@ -71,9 +66,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # The static library, with only the public API left global when the hiding script exists
-# (it writes target/<profile>/dist/libawsiotjobs.a).
+# (it writes target/<profile>/dist/libawsiotjobs.a; build-lib.sh ran it already).
 if [ -x "$repo/scripts/hide-symbols.sh" ]; then
-    "$repo/scripts/hide-symbols.sh" "$profile" >/dev/null
+    [ "$build" = 1 ] || "$repo/scripts/hide-symbols.sh" "$profile" >/dev/null
     install -m 644 "$repo/target/$profile/dist/libawsiotjobs.a" "$lib/libawsiotjobs.a"
 else
     echo "install.sh: scripts/hide-symbols.sh not found: installing the archive as built" >&2
@@ -103,7 +98,8 @@ done
 
 fill() {
     sed -e "s|@PREFIX@|$prefix|g" -e "s|@VERSION@|$version|g" -e "s|@SONAME@|$soname|g" \
-        -e "s|@SHARED_FILE@|$shared_file|g" -e "s|@NATIVE_LIBS@|$native_libs|g" \
+        -e "s|@SHARED_FILE@|$shared_file|g" -e "s|@PC_NATIVE_LIBS@|$pc_native_libs|g" \
+        -e "s|@NATIVE_LIBS@|$native_libs|g" \
         "$repo/packaging/$1" >"$2"
     chmod 644 "$2"
 }
@@ -111,6 +107,8 @@ fill awsiotjobs.pc.in "$lib/pkgconfig/awsiotjobs.pc"
 fill awsiotjobs-static.pc.in "$lib/pkgconfig/awsiotjobs-static.pc"
 fill awsiotjobsConfig.cmake.in "$lib/cmake/awsiotjobs/awsiotjobsConfig.cmake"
 fill awsiotjobsConfigVersion.cmake.in "$lib/cmake/awsiotjobs/awsiotjobsConfigVersion.cmake"
+# The imported targets, the same file the build tree's package includes.
+install -m 644 "$repo/cmake/awsiotjobsTargets.cmake" "$lib/cmake/awsiotjobs/awsiotjobsTargets.cmake"
 
 echo "installed awsiotjobs $version ($profile) under $prefix:"
 (cd "$prefix" && find lib include -maxdepth 3 \( -type f -o -type l \) | sort | sed 's/^/  /' |

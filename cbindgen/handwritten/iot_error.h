@@ -1,5 +1,6 @@
-/* Written by hand (macros only, which cbindgen cannot render from Rust); build.rs copies it
- * to include/iot_error.h: edit this file, cbindgen/handwritten/iot_error.h. */
+/* Written by hand (macros only, which cbindgen cannot render from Rust); `cargo xtask
+ * gen-headers` copies it to include/iot_error.h: edit this file,
+ * cbindgen/handwritten/iot_error.h. */
 
 /*
  * The error-handling macros of the v4 SDK: a status variable and one cleanup section per

@@ -1,5 +1,6 @@
-/* Written by hand (macros only, which cbindgen cannot render from Rust); build.rs copies it
- * to include/iot_logging_setup.h: edit this file, cbindgen/handwritten/iot_logging_setup.h. */
+/* Written by hand (macros only, which cbindgen cannot render from Rust); `cargo xtask
+ * gen-headers` copies it to include/iot_logging_setup.h: edit this file,
+ * cbindgen/handwritten/iot_logging_setup.h. */
 
 /*
  * The logging macros of the v4 SDK, for one library or program per translation unit. Define

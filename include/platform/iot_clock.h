@@ -1,4 +1,4 @@
-/* Generated from src/ffi/platform/{clock,timers}.rs by build.rs with cbindgen: do not edit. */
+/* Generated from src/ffi/platform/{clock,timers}.rs by cargo xtask gen-headers with cbindgen: do not edit. */
 
 #ifndef IOT_CLOCK_H_
 #define IOT_CLOCK_H_

@@ -1,4 +1,4 @@
-/* Generated from src/ffi/platform/{threads,mutex,semaphore}.rs by build.rs with cbindgen: do not edit. */
+/* Generated from src/ffi/platform/{threads,mutex,semaphore}.rs by cargo xtask gen-headers with cbindgen: do not edit. */
 
 #ifndef IOT_THREADS_H_
 #define IOT_THREADS_H_

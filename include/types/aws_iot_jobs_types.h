@@ -1,4 +1,4 @@
-/* Generated from src/ffi/types/jobs.rs by build.rs with cbindgen: do not edit. */
+/* Generated from src/ffi/types/jobs.rs by cargo xtask gen-headers with cbindgen: do not edit. */
 
 #ifndef AWS_IOT_JOBS_TYPES_H_
 #define AWS_IOT_JOBS_TYPES_H_

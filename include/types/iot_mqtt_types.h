@@ -1,4 +1,4 @@
-/* Generated from src/ffi/types/mqtt.rs by build.rs with cbindgen: do not edit. */
+/* Generated from src/ffi/types/mqtt.rs by cargo xtask gen-headers with cbindgen: do not edit. */
 
 #ifndef IOT_MQTT_TYPES_H_
 #define IOT_MQTT_TYPES_H_

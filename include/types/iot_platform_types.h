@@ -1,4 +1,4 @@
-/* Generated from src/ffi/types/platform.rs by build.rs with cbindgen: do not edit. */
+/* Generated from src/ffi/types/platform.rs by cargo xtask gen-headers with cbindgen: do not edit. */
 
 #ifndef IOT_PLATFORM_TYPES_H_
 #define IOT_PLATFORM_TYPES_H_

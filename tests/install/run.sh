@@ -75,7 +75,8 @@ layout() {
         include/awsiotjobs/aws_iot_doc_parser.h \
         lib/pkgconfig/awsiotjobs.pc lib/pkgconfig/awsiotjobs-static.pc \
         lib/cmake/awsiotjobs/awsiotjobsConfig.cmake \
-        lib/cmake/awsiotjobs/awsiotjobsConfigVersion.cmake; do
+        lib/cmake/awsiotjobs/awsiotjobsConfigVersion.cmake \
+        lib/cmake/awsiotjobs/awsiotjobsTargets.cmake; do
         [ -e "$prefix/$f" ] || { echo "missing $f"; return 1; }
     done
     echo "layout complete, SONAME $soname"
