@@ -2,7 +2,8 @@
 //! own model of the service: what tests/c/behaviour/sync_operations.c and the agent loop of
 //! callback_threads.c check against fake_broker.c, checked against the real state machine
 //! (issue 14 §5, docs/section5-plan.md): the four operations in Sync form and a waitable
-//! get-pending, with the versions and states the service keeps; and a notify-next callback
+//! get-pending, with the versions and states the service keeps (and the job document left out
+//! when not asked for); and a notify-next callback
 //! that runs the classic agent loop (start-next, then update, from inside the callback) until
 //! the queue is empty, on the library's callback thread.
 
@@ -83,6 +84,11 @@ fn a_job_goes_through_its_life_with_the_states_and_versions_the_service_keeps() 
     let (status, second) = describe_sync(connection, thing, "job2");
     assert_eq!(status, SUCCESS, "{}", name(status));
     assert_eq!(second["execution"]["status"], "QUEUED");
+    // Asked not to, the service leaves the job document out.
+    let (status, bare) = describe_sync_with(connection, thing, "job2", false);
+    assert_eq!(status, SUCCESS, "{}", name(status));
+    assert_eq!(bare["execution"]["jobId"], "job2");
+    assert!(bare["execution"].get("jobDocument").is_none(), "{bare}");
 
     // Update with the version start-next returned finishes it.
     let mut finish = update(SUCCEEDED);
