@@ -1,11 +1,9 @@
-//! A job's life through the C ABI against the jobs-emulator (in-process) instead of the C fake's
-//! own model of the service: what tests/c/behaviour/sync_operations.c and the agent loop of
-//! callback_threads.c check against fake_broker.c, checked against the real state machine
-//! (issue 14 §5, docs/section5-plan.md): the four operations in Sync form and a waitable
-//! get-pending, with the versions and states the service keeps (and the job document left out
-//! when not asked for); and a notify-next callback
-//! that runs the classic agent loop (start-next, then update, from inside the callback) until
-//! the queue is empty, on the library's callback thread.
+//! A job's life through the C ABI against the jobs-emulator (in-process), the one Jobs service
+//! of the tests (docs/testing.md); the C behaviour tests keep only the Sync forms on canned
+//! replies. The four operations in Sync form and a waitable get-pending, with the versions and
+//! states the service keeps (and the job document left out when not asked for); and a
+//! notify-next callback that runs the classic agent loop (start-next, then update, from inside
+//! the callback) until the queue is empty, on the library's callback thread.
 
 use crate::c_abi_support::*;
 use crate::emulator_support::Emu;
