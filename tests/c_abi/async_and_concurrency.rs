@@ -1,6 +1,6 @@
 //! The four operations in Async form, and many threads at once, through the C ABI against the
-//! jobs-emulator (in-process): what tests/c/behaviour/async_operations.c and concurrency.c
-//! check against fake_broker.c's model of the service (issue 14 §5, docs/section5-plan.md).
+//! jobs-emulator (in-process), the one Jobs service of the tests (docs/testing.md); the C
+//! behaviour tests async_operations.c and concurrency.c keep the same calls on canned replies.
 //! Each callback gets its callback type, SUCCESS, the handle its call wrote as `reference`, the
 //! connection, the thing and the service's reply, and the service's state follows; operations
 //! of several threads on jobs of one shared thing and on things of their own each complete

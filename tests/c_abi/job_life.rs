@@ -1,10 +1,9 @@
-//! A job's life through the C ABI against the jobs-emulator (in-process) instead of the C fake's
-//! own model of the service: what tests/c/behaviour/sync_operations.c and the agent loop of
-//! callback_threads.c check against fake_broker.c, checked against the real state machine
-//! (issue 14 §5, docs/section5-plan.md): the four operations in Sync form and a waitable
-//! get-pending, with the versions and states the service keeps; and a notify-next callback
-//! that runs the classic agent loop (start-next, then update, from inside the callback) until
-//! the queue is empty, on the library's callback thread.
+//! A job's life through the C ABI against the jobs-emulator (in-process), the one Jobs service
+//! of the tests (docs/testing.md); the C behaviour tests keep only the Sync forms on canned
+//! replies. The four operations in Sync form and a waitable get-pending, with the versions and
+//! states the service keeps (and the job document left out when not asked for); and a
+//! notify-next callback that runs the classic agent loop (start-next, then update, from inside
+//! the callback) until the queue is empty, on the library's callback thread.
 
 use crate::c_abi_support::*;
 use crate::emulator_support::Emu;
@@ -83,6 +82,11 @@ fn a_job_goes_through_its_life_with_the_states_and_versions_the_service_keeps() 
     let (status, second) = describe_sync(connection, thing, "job2");
     assert_eq!(status, SUCCESS, "{}", name(status));
     assert_eq!(second["execution"]["status"], "QUEUED");
+    // Asked not to, the service leaves the job document out.
+    let (status, bare) = describe_sync_with(connection, thing, "job2", false);
+    assert_eq!(status, SUCCESS, "{}", name(status));
+    assert_eq!(bare["execution"]["jobId"], "job2");
+    assert!(bare["execution"].get("jobDocument").is_none(), "{bare}");
 
     // Update with the version start-next returned finishes it.
     let mut finish = update(SUCCEEDED);

@@ -654,10 +654,22 @@ pub fn update_sync(
 
 /// `AwsIotJobs_DescribeSync` of `job`, with its document: the status and the reply.
 pub fn describe_sync(connection: Connection, thing: &str, job: &str) -> (u32, serde_json::Value) {
+    describe_sync_with(connection, thing, job, true)
+}
+
+/// `AwsIotJobs_DescribeSync` asking for the job document or not: the status and the reply.
+pub fn describe_sync_with(
+    connection: Connection,
+    thing: &str,
+    job: &str,
+    include_document: bool,
+) -> (u32, serde_json::Value) {
     let request = request(connection, thing, Some(job));
     let mut response = empty_response();
     // SAFETY: valid pointers for the call.
-    let status = unsafe { AwsIotJobs_DescribeSync(&request, -1, true, 0, SYNC_MS, &mut response) };
+    let status = unsafe {
+        AwsIotJobs_DescribeSync(&request, -1, include_document, 0, SYNC_MS, &mut response)
+    };
     sync_reply(status, &mut response)
 }
 

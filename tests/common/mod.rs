@@ -1,5 +1,6 @@
-//! Shared wiring for the engine tests: an engine on the loopback transport with the fake Jobs
-//! service behind it, request builders, and completion recorders with bounded waits.
+//! Shared wiring for the engine tests: an engine on the loopback transport with the canned Jobs
+//! responder behind it (no job model), request builders, and completion recorders with bounded
+//! waits.
 #![allow(dead_code)]
 
 use awsiotjobs::core::engine::{
@@ -11,9 +12,9 @@ use awsiotjobs::core::runtime::Runtime;
 use awsiotjobs::core::transport::{Qos, Transport, TransportError};
 use awsiotjobs::core::JobsError;
 use awsiotjobs_testkit::loopback::Loopback;
-use awsiotjobs_testkit::responder::FakeJobs;
+use awsiotjobs_testkit::responder::CannedJobs;
 use parking_lot::{Condvar, Mutex};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -44,14 +45,14 @@ pub fn eventually(mut cond: impl FnMut() -> bool) -> bool {
     cond()
 }
 
-/// One engine wired to a loopback broker with a fake Jobs service.
+/// One engine wired to a loopback broker with the canned Jobs responder.
 pub struct Rig {
     pub router: Arc<Router>,
     pub lb: Arc<Loopback>,
     pub rt: Runtime,
     pub engine: Arc<Engine>,
-    /// The fake service, shared with the loopback so tests can script it and read requests.
-    pub jobs: Arc<Mutex<FakeJobs>>,
+    /// The responder, shared with the loopback so tests can script it and read requests.
+    pub jobs: Arc<Mutex<CannedJobs>>,
 }
 
 impl Rig {
@@ -74,7 +75,7 @@ impl Rig {
     pub fn hooked(aws_iot: bool, config: EngineConfig) -> (Rig, Arc<Hooked>) {
         let router = Router::new();
         let lb = Loopback::new(router.clone(), aws_iot);
-        let jobs = Arc::new(Mutex::new(FakeJobs::new()));
+        let jobs = Arc::new(Mutex::new(CannedJobs::new()));
         let service = jobs.clone();
         lb.set_responder(move |topic: &str, payload: &[u8]| {
             use awsiotjobs_testkit::responder::Responder;
@@ -100,14 +101,6 @@ impl Rig {
             jobs,
         };
         (rig, hooked)
-    }
-
-    /// Queues jobs on a thing in the fake service (notifications it would send are dropped).
-    pub fn add_jobs(&self, thing: &str, job_ids: &[&str]) {
-        let mut jobs = self.jobs.lock();
-        for job in job_ids {
-            jobs.add_job(thing, job, json!({ "operation": job }));
-        }
     }
 
     /// Submits a waitable operation and waits (bounded) for its outcome.
@@ -173,7 +166,7 @@ impl Rig {
             .expect("the callback thread did not drain");
     }
 
-    /// The requests the fake service received, as (topic, parsed payload).
+    /// The requests the responder received, as (topic, parsed payload).
     pub fn requests(&self) -> Vec<(String, Value)> {
         self.jobs
             .lock()
@@ -183,7 +176,7 @@ impl Rig {
             .collect()
     }
 
-    /// The client token of the newest request the service received.
+    /// The client token of the newest request the responder received.
     pub fn last_token(&self) -> String {
         let (_, request) = self.requests().pop().expect("a request was published");
         request["clientToken"]

@@ -1,7 +1,7 @@
-//! A jobs-emulator for the Rust API's and the command line's tests: started in-process on free
-//! loopback ports (embedded broker, HTTP control and data planes), stopped when dropped, with
-//! the control-plane calls the tests make (CreateJob, DescribeJobExecution) spoken over the
-//! emulator tests' raw HTTP client.
+//! A jobs-emulator for the integration tests: started in-process on free loopback ports
+//! (embedded broker, or attached to a test's mosquitto; HTTP control and data planes), stopped
+//! when dropped, with the control-plane calls the tests make (CreateJob,
+//! DescribeJobExecution) spoken over the emulator tests' raw HTTP client.
 #![allow(dead_code)]
 
 #[path = "../../emulator/tests/http_common/http_client.rs"]
@@ -9,6 +9,7 @@ mod http_client;
 
 use jobs_emulator::app::Emulator;
 use jobs_emulator::cli::Options;
+use jobs_emulator::mqtt::external::ExternalBroker;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 
@@ -34,6 +35,30 @@ impl Emu {
         let emulator = Emulator::start(&options).expect("the emulator starts");
         Emu {
             mqtt: emulator.mqtt_addr.unwrap(),
+            control: emulator.http_addr.unwrap(),
+            data: emulator.data_http_addr.unwrap(),
+            _emulator: emulator,
+        }
+    }
+
+    /// Starts an emulator attached to the broker at 127.0.0.1:`port` (`--broker`, the
+    /// external-broker mode) instead of embedding one; its `mqtt` is that broker's address.
+    pub fn attached(port: u16) -> Emu {
+        let any: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        let options = Options {
+            http: Some(any),
+            data_http: Some(any),
+            broker: Some(ExternalBroker {
+                url: format!("mqtt://127.0.0.1:{port}"),
+                ca: None,
+                cert: None,
+                key: None,
+            }),
+            ..Options::default()
+        };
+        let emulator = Emulator::start(&options).expect("the emulator attaches to the broker");
+        Emu {
+            mqtt: SocketAddr::from(([127, 0, 0, 1], port)),
             control: emulator.http_addr.unwrap(),
             data: emulator.data_http_addr.unwrap(),
             _emulator: emulator,

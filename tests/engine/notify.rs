@@ -4,7 +4,6 @@
 
 use crate::common::*;
 use awsiotjobs::core::engine::{NotifyCallback, NotifyEvent};
-use awsiotjobs::core::request::JobState;
 use awsiotjobs::core::topics::Notify;
 use awsiotjobs::core::JobsError;
 use parking_lot::Mutex;
@@ -249,26 +248,6 @@ fn notifications_reach_only_their_thing_and_kind() {
     let seen = log.take();
     assert_eq!(seen.len(), 1);
     assert_eq!((seen[0].key, seen[0].thing.as_str()), (2, "T2"));
-}
-
-#[test]
-fn the_service_notifies_when_the_head_of_the_queue_changes() {
-    let rig = Rig::new();
-    let log = Log::default();
-    rig.add_jobs("T1", &["job1", "job2"]);
-    add(&rig, &log, "T1", Notify::Next, 1).unwrap();
-    assert_eq!(
-        rig.run("T1", update("job1", JobState::Succeeded))
-            .unwrap()
-            .status,
-        JobsError::Success
-    );
-    rig.settle();
-    rig.drain_callbacks();
-    let seen = log.take();
-    assert_eq!(seen.len(), 1);
-    let d: serde_json::Value = serde_json::from_slice(&seen[0].document).unwrap();
-    assert_eq!(d["execution"]["jobId"], "job2");
 }
 
 #[test]

@@ -3,9 +3,11 @@
 
 use crate::common::*;
 use awsiotjobs::core::engine::{Completion, Engine, EngineConfig, NotifyEvent, Outcome};
-use awsiotjobs::core::topics::Notify;
+use awsiotjobs::core::topics::{Notify, Operation};
 use awsiotjobs::core::JobsError;
+use awsiotjobs_testkit::responder::Scripted;
 use crossbeam_channel::{bounded, Receiver, Sender};
+use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,7 +33,6 @@ fn outcome(rx: &Receiver<Result<Outcome, JobsError>>) -> Result<Outcome, JobsErr
 #[test]
 fn a_completion_callback_may_run_a_synchronous_operation() {
     let rig = Rig::new();
-    rig.add_jobs("T1", &["job1"]);
     let (completion, rx) = then(&rig, |e| run_on(e, submission("T1", describe("job1"))));
     rig.engine
         .submit(submission("T1", start_next()), completion)
@@ -108,7 +109,10 @@ fn a_callback_may_reuse_a_subscription_the_timer_marked_idle_behind_it() {
 #[test]
 fn a_notify_callback_may_run_a_synchronous_operation() {
     let rig = Rig::new();
-    rig.add_jobs("T1", &["job1"]);
+    rig.jobs.lock().script(
+        Operation::StartNext,
+        Scripted::Accept(json!({ "execution": { "jobId": "job1" } })),
+    );
     let (tx, rx): (Sender<Result<Outcome, JobsError>>, _) = bounded(1);
     let engine = rig.engine.clone();
     rig.engine

@@ -35,7 +35,6 @@ fn rejected_with(rig: &Rig, operation: Operation, action: Scripted) -> JobsError
 #[test]
 fn every_service_code_maps_to_its_error_for_every_operation() {
     let rig = Rig::new();
-    rig.add_jobs("T1", &["job1"]);
     for operation in Operation::ALL {
         for (code, error) in CODES {
             assert_eq!(
@@ -101,38 +100,6 @@ fn the_rejection_document_is_delivered_with_the_code() {
     let d = doc(&out);
     assert_eq!(d["code"], "InvalidTopic");
     assert_eq!(d["clientToken"], rig.last_token().as_str());
-}
-
-#[test]
-fn describing_an_unknown_job_is_not_found() {
-    let rig = Rig::new();
-    let out = rig.run("T1", describe("ghost")).unwrap();
-    assert_eq!(out.status, JobsError::NotFound);
-    assert_eq!(doc(&out)["code"], "ResourceNotFound");
-}
-
-#[test]
-fn an_update_with_a_stale_version_is_a_version_mismatch_with_the_current_state() {
-    let rig = Rig::new();
-    rig.add_jobs("T1", &["job1"]);
-    let out = rig
-        .run(
-            "T1",
-            update_versioned("job1", JobState::InProgress, None, 9),
-        )
-        .unwrap();
-    assert_eq!(out.status, JobsError::VersionMismatch);
-    assert_eq!(doc(&out)["executionState"]["versionNumber"], 1);
-}
-
-#[test]
-fn updating_a_finished_execution_is_an_invalid_state_transition() {
-    let rig = Rig::new();
-    rig.add_jobs("T1", &["job1"]);
-    let first = rig.run("T1", update("job1", JobState::Succeeded)).unwrap();
-    assert_eq!(first.status, JobsError::Success);
-    let again = rig.run("T1", update("job1", JobState::Failed)).unwrap();
-    assert_eq!(again.status, JobsError::InvalidState);
 }
 
 #[test]

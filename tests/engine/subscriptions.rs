@@ -35,7 +35,6 @@ fn filters_of(things: &[&str]) -> Vec<String> {
 #[test]
 fn two_updates_on_one_thing_both_complete() {
     let rig = Rig::new();
-    rig.add_jobs("T1", &["job1", "job2"]);
     let done = Completions::new();
     for _ in 0..2 {
         rig.jobs.lock().script(Operation::Update, Scripted::Silence);
@@ -66,7 +65,6 @@ fn two_updates_on_one_thing_both_complete() {
 #[test]
 fn every_operation_and_job_of_a_thing_shares_one_subscription() {
     let rig = Rig::new();
-    rig.add_jobs("T1", &["job1", "job2"]);
     for request in [
         describe("job1"),
         describe("job2"),
@@ -96,7 +94,6 @@ fn each_thing_is_subscribed_in_one_request_of_three_filters() {
 #[test]
 fn steady_state_costs_one_publish_and_no_subscribe_per_operation() {
     let rig = Rig::new();
-    rig.add_jobs("T1", &["job1"]);
     rig.run("T1", describe("job1")).unwrap();
     rig.run("T1", update("job1", JobState::InProgress)).unwrap();
     let before = rig.lb.counts();
@@ -121,7 +118,6 @@ fn steady_state_costs_one_publish_and_no_subscribe_per_operation() {
 #[test]
 fn aws_iot_mode_subscribes_once_per_thing_as_v4_did() {
     let rig = Rig::aws_iot();
-    rig.add_jobs("T1", &["job1"]);
     for request in [
         get_pending(),
         start_next(),
@@ -314,7 +310,6 @@ fn a_disconnected_link_is_an_mqtt_error() {
 #[test]
 fn kept_subscriptions_outlive_their_operations_until_removed() {
     let rig = Rig::with(false, config(0, Duration::from_millis(1)));
-    rig.add_jobs("T1", &["job1"]);
     let out = rig
         .run_sub(kept("T1", update("job1", JobState::InProgress)))
         .unwrap();

@@ -8,6 +8,8 @@
 
 #[path = "../mqtt_support/cutter.rs"]
 mod cutter;
+#[path = "../emulator_support/mod.rs"]
+mod emulator_support;
 #[path = "../mqtt_support/mod.rs"]
 mod mqtt_support;
 

@@ -2,6 +2,7 @@
 //! refused, connection failures classified within the timeout, and the broker killed and
 //! restarted under operations in flight.
 
+use crate::emulator_support::Emu;
 use crate::mqtt_support::*;
 use awsiotjobs::core::engine::{
     Completion, Engine, EngineConfig, NotifyCallback, Outcome, Submission, Waiter,
@@ -9,13 +10,15 @@ use awsiotjobs::core::engine::{
 use awsiotjobs::core::request::{JobState, Request, UpdateFields};
 use awsiotjobs::core::router::Router;
 use awsiotjobs::core::runtime::Runtime;
-use awsiotjobs::core::topics::Notify;
+use awsiotjobs::core::topics::{Notify, Operation};
 use awsiotjobs::core::transport::{Qos, Transport, TransportError};
 use awsiotjobs::core::JobsError;
 use awsiotjobs::transport::paho::{
     Backoff, ConnectError, LinkEvents, PahoTransport, Settings, TlsSettings,
 };
+use awsiotjobs_testkit::responder::Scripted;
 use parking_lot::Mutex;
+use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -129,13 +132,13 @@ fn update(job_id: &str, status: JobState) -> Request<'_> {
     }
 }
 
-/// Every operation, accepted and rejected, against mosquitto (which delivers only what is
-/// subscribed), in generic mode or in awsIotMqttMode.
+/// Every operation, accepted and rejected, against the jobs-emulator attached to mosquitto
+/// (which delivers only what is subscribed), in generic mode or in awsIotMqttMode.
 fn every_jobs_operation_over_mosquitto(aws_iot: bool) {
     let broker = Broker::plain();
-    let responder = JobsResponder::start(broker.port);
-    responder.add_job("T1", "job1");
-    responder.add_job("T1", "job2");
+    let emu = Emu::attached(broker.port);
+    emu.create_job("job1", "T1", json!({ "operation": "job1" }));
+    emu.create_job("job2", "T1", json!({ "operation": "job2" }));
     let mut settings = settings(broker.port, "every-op");
     settings.aws_iot = aws_iot;
     let client = Client::connect(&settings);
@@ -152,7 +155,8 @@ fn every_jobs_operation_over_mosquitto(aws_iot: bool) {
         "T1",
         Request::Describe {
             job_id: "job2",
-            execution_number: 0,
+            // The service numbers a thing's executions of a job from 1.
+            execution_number: 1,
             include_job_document: true,
         },
     );
@@ -161,10 +165,7 @@ fn every_jobs_operation_over_mosquitto(aws_iot: bool) {
 
     let got = client.run("T1", update("job1", JobState::Succeeded));
     assert_eq!(got.status, JobsError::Success);
-    assert_eq!(
-        responder.jobs.lock().status("T1", "job1"),
-        Some("SUCCEEDED")
-    );
+    assert_eq!(emu.status("T1", "job1"), "SUCCEEDED");
 
     let got = client.run("T1", update("job1", JobState::InProgress));
     assert_eq!(got.status, JobsError::InvalidState);
@@ -338,16 +339,16 @@ fn the_broker_restarted_mid_run_loses_no_operation_and_notifications_resume() {
         .engine
         .set_notify("T1", Notify::Next, None, Some((1, callback)), 4)
         .unwrap();
-    responder.add_job("T1", "before");
+    responder.notify_next("T1", Some("before"));
     assert!(eventually(|| notes.lock().len() == 1));
 
     // Operations in flight when the broker dies: the responder is told to stay silent, so
     // they are still waiting for replies.
     for _ in 0..3 {
-        responder.jobs.lock().script(
-            awsiotjobs::core::topics::Operation::GetPending,
-            awsiotjobs_testkit::responder::Scripted::Silence,
-        );
+        responder
+            .jobs
+            .lock()
+            .script(Operation::GetPending, Scripted::Silence);
     }
     let in_flight: Vec<Arc<Waiter>> = (0..3)
         .map(|_| client.submit("T1", Request::GetPending, Duration::from_secs(4)))
@@ -372,16 +373,21 @@ fn the_broker_restarted_mid_run_loses_no_operation_and_notifications_resume() {
     assert!(in_flight.iter().all(|w| w.try_take().is_none()));
 
     // Requests work again, and the notify subscription was restored.
+    responder.jobs.lock().script(
+        Operation::StartNext,
+        Scripted::Accept(json!({ "execution": { "jobId": "before" } })),
+    );
     let got = client.run("T1", start_next());
     assert_eq!(got.status, JobsError::Success);
     assert_eq!(doc(&got)["execution"]["jobId"], "before");
     let got = client.run("T1", update("before", JobState::Succeeded));
     assert_eq!(got.status, JobsError::Success);
+    responder.notify_next("T1", None);
     assert!(
         eventually(|| notes.lock().len() >= 2),
         "notify-next after the restart"
     );
-    responder.add_job("T1", "after");
+    responder.notify_next("T1", Some("after"));
     assert!(eventually(|| notes
         .lock()
         .iter()
@@ -392,7 +398,10 @@ fn the_broker_restarted_mid_run_loses_no_operation_and_notifications_resume() {
 fn an_operation_submitted_while_the_broker_is_down_succeeds_once_it_is_back() {
     let mut broker = Broker::plain();
     let responder = Arc::new(JobsResponder::start(broker.port));
-    responder.add_job("T2", "job1");
+    responder.jobs.lock().script(
+        Operation::GetPending,
+        Scripted::Accept(json!({ "inProgressJobs": [], "queuedJobs": [{ "jobId": "job1" }] })),
+    );
     // The client retries only after 2.5 s, by when the responder (reconnected right after the
     // restart) is listening again, so the request does not go out to nobody.
     let mut s = settings(broker.port, "submit-down");

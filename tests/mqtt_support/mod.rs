@@ -1,12 +1,13 @@
 //! Shared rig of the MQTT tests: a mosquitto broker on a free port (plain or mutual TLS, with a
 //! CA, server and client certificates made by the openssl CLI for the test), which a test may
 //! kill and restart, and a Jobs responder: a second Paho client that answers requests with the
-//! fake Jobs service of `awsiotjobs_testkit::responder`.
+//! canned replies of `awsiotjobs_testkit::responder` (no job model; a test that needs the Jobs
+//! service attaches the jobs-emulator to its mosquitto instead, `Emu::attached`).
 #![allow(dead_code)]
 
 pub mod tap;
 
-use awsiotjobs_testkit::responder::{FakeJobs, Responder};
+use awsiotjobs_testkit::responder::{CannedJobs, Responder};
 use paho_mqtt as paho;
 use parking_lot::Mutex;
 use std::net::{TcpListener, TcpStream};
@@ -270,11 +271,11 @@ impl Drop for Broker {
     }
 }
 
-/// The fake Jobs service behind a Paho client of its own: subscribes to every Jobs request
-/// topic and publishes the service's replies and notifications. After a broker restart a test
+/// The canned Jobs responder behind a Paho client of its own: subscribes to every Jobs request
+/// topic and publishes its replies; a test publishes notifications itself. After a broker restart a test
 /// reconnects it with [`JobsResponder::wait_connected`].
 pub struct JobsResponder {
-    pub jobs: Arc<Mutex<FakeJobs>>,
+    pub jobs: Arc<Mutex<CannedJobs>>,
     client: paho::AsyncClient,
 }
 
@@ -282,7 +283,7 @@ const REQUEST_FILTERS: [&str; 2] = ["$aws/things/+/jobs/+", "$aws/things/+/jobs/
 
 impl JobsResponder {
     pub fn start(port: u16) -> JobsResponder {
-        let jobs = Arc::new(Mutex::new(FakeJobs::new()));
+        let jobs = Arc::new(Mutex::new(CannedJobs::new()));
         let client = paho::CreateOptionsBuilder::new_v3()
             .server_uri(format!("tcp://127.0.0.1:{port}"))
             .client_id(format!("responder-{}", free_port()))
@@ -318,15 +319,15 @@ impl JobsResponder {
         JobsResponder { jobs, client }
     }
 
-    /// Queues a job; publishes the notify-next the service would send.
-    pub fn add_job(&self, thing: &str, job_id: &str) {
-        let note =
-            self.jobs
-                .lock()
-                .add_job(thing, job_id, serde_json::json!({ "operation": job_id }));
-        if let Some((topic, payload)) = note {
-            self.publish(&topic, &payload);
+    /// Publishes the notify-next the service sends when `job_id` becomes the head of `thing`'s
+    /// queue (`None`: the queue emptied).
+    pub fn notify_next(&self, thing: &str, job_id: Option<&str>) {
+        let mut note = serde_json::json!({ "timestamp": 1 });
+        if let Some(job) = job_id {
+            note["execution"] = serde_json::json!({ "jobId": job, "status": "QUEUED" });
         }
+        let topic = format!("$aws/things/{thing}/jobs/notify-next");
+        self.publish(&topic, note.to_string().as_bytes());
     }
 
     pub fn publish(&self, topic: &str, payload: &[u8]) {

@@ -126,7 +126,6 @@ static void cleanup_from_a_callback(void)
     ts_context("Cleanup called from a callback");
     ts_init();
     fb_broker_t *b = fb_create(false, FB_THREADED);
-    fb_add_job(b, "T1", "job1", NULL);
     AwsIotJobsUpdateInfo_t update = ts_update(AWS_IOT_JOB_STATE_IN_PROGRESS);
     AwsIotJobsRequestInfo_t request = ts_request(fb_connection(b), "T1", "job1", NULL);
     /* Three operations that will never be answered, then one that is. */
@@ -164,7 +163,6 @@ int main(void)
         ts_context("Cleanup racing UpdateAsync, %s", names[d]);
         ts_init();
         fb_broker_t *b = fb_create(false, deliveries[d]);
-        fb_add_job(b, "T1", "job1", NULL);
         AwsIotJobs_Cleanup();
         totals_t t = {0, 0, 0, 0, 0, 0};
         for (unsigned cycle = 0; cycle < CYCLES; cycle++) race(b, cycle, &t);

@@ -1,4 +1,4 @@
-/* A fake MQTT broker and AWS IoT Jobs responder behind the C transport interface (see
+/* A fake MQTT broker with a canned Jobs responder behind the C transport interface (see
  * fake_broker.h). Everything is guarded by one mutex; the library is called (through
  * AwsIotJobs_ReceiveMessage) only with that mutex released. */
 
@@ -27,22 +27,6 @@ typedef struct fb_list {
     size_t length;
 } fb_list_t;
 
-typedef enum { ST_QUEUED, ST_IN_PROGRESS, ST_FAILED, ST_SUCCEEDED, ST_REJECTED } fb_state_t;
-
-static const char *const STATE_NAMES[] = {"QUEUED", "IN_PROGRESS", "FAILED", "SUCCEEDED",
-                                          "REJECTED"};
-
-typedef struct fb_exec {
-    char thing[160];
-    char jobId[80];
-    fb_state_t status;
-    unsigned version;
-    long executionNumber;
-    unsigned long queuedAt, startedAt, lastUpdatedAt;
-    char *statusDetails; /* raw JSON object or NULL */
-    char *document;      /* raw JSON object */
-} fb_exec_t;
-
 struct fb_broker {
     pthread_mutex_t lock;
     pthread_cond_t changed;
@@ -58,10 +42,7 @@ struct fb_broker {
     char **subs;
     size_t subCount, subCap;
 
-    fb_exec_t *execs;
-    size_t execCount, execCap;
     unsigned long clock;
-    bool autoNotifyNext;
 
     fb_script_t scripts[FB_MAX_SCRIPTS];
     size_t scriptCount;
@@ -156,100 +137,22 @@ static void list_free(fb_list_t *l)
     while ((m = list_pop(l)) != NULL) msg_free(m);
 }
 
-/* ----- A top-level JSON member scanner (enough for the library's compact requests) ----- */
+/* ----- The client token: all the JSON this fake reads ----- */
 
-/* Skips one JSON value starting at `p`; returns the first byte after it, or NULL. */
-static const char *skip_value(const char *p)
-{
-    if (*p == '"') {
-        for (p++; *p && *p != '"'; p++) {
-            if (*p == '\\' && p[1]) p++;
-        }
-        return *p == '"' ? p + 1 : NULL;
-    }
-    if (*p == '{' || *p == '[') {
-        int depth = 0;
-        for (; *p; p++) {
-            if (*p == '"') {
-                p = skip_value(p);
-                if (!p) return NULL;
-                p--;
-            } else if (*p == '{' || *p == '[') {
-                depth++;
-            } else if (*p == '}' || *p == ']') {
-                if (--depth == 0) return p + 1;
-            }
-        }
-        return NULL;
-    }
-    while (*p && *p != ',' && *p != '}' && *p != ']') p++;
-    return p;
-}
-
-/* Finds the top-level member `key` of the object `json`: its raw value text and length. */
-static bool member(const char *json, const char *key, const char **value, size_t *length)
-{
-    const char *p = json;
-    if (!p || *p != '{') return false;
-    p++;
-    size_t keyLength = strlen(key);
-    while (*p == '"') {
-        const char *k = p + 1;
-        const char *end = skip_value(p);
-        if (!end || *end != ':') return false;
-        const char *v = end + 1;
-        const char *after = skip_value(v);
-        if (!after) return false;
-        if ((size_t)(end - 1 - k) == keyLength && memcmp(k, key, keyLength) == 0) {
-            *value = v;
-            *length = (size_t)(after - v);
-            return true;
-        }
-        p = after;
-        if (*p == ',') p++;
-    }
-    return false;
-}
-
-/* A string member without its quotes (still escaped), malloc'd; NULL if absent. */
-static char *member_string(const char *json, const char *key)
-{
-    const char *v;
-    size_t n;
-    if (!member(json, key, &v, &n) || n < 2 || v[0] != '"') return NULL;
-    return dup_n(v + 1, n - 2);
-}
-
-/* A raw member (object, number, literal), malloc'd; NULL if absent. */
-static char *member_raw(const char *json, const char *key)
-{
-    const char *v;
-    size_t n;
-    return member(json, key, &v, &n) ? dup_n(v, n) : NULL;
-}
-
-/* A number member, given as a number or a string of digits. */
-static bool member_long(const char *json, const char *key, long *out)
-{
-    const char *v;
-    size_t n;
-    if (!member(json, key, &v, &n)) return false;
-    if (*v == '"') v++;
-    *out = strtol(v, NULL, 10);
-    return true;
-}
-
-static bool member_bool(const char *json, const char *key, bool fallback)
-{
-    const char *v;
-    size_t n;
-    if (!member(json, key, &v, &n)) return fallback;
-    return n == 4 && memcmp(v, "true", 4) == 0;
-}
-
+/* The library writes `clientToken` as the last member of its compact requests, and the canned
+ * replies as their last member too, so the last `"clientToken":"` not inside a string (an
+ * escaped quote before it would be) starts the token; it ends at the next unescaped quote. */
 char *fb_token_of(const char *payload)
 {
-    return member_string(payload, "clientToken");
+    static const char KEY[] = "\"clientToken\":\"";
+    const char *found = NULL;
+    for (const char *p = payload ? strstr(payload, KEY) : NULL; p; p = strstr(p + 1, KEY)) {
+        if (p == payload || p[-1] != '\\') found = p;
+    }
+    if (!found) return NULL;
+    const char *start = found + strlen(KEY), *end = start;
+    while (*end && *end != '"') end += (end[0] == '\\' && end[1]) ? 2 : 1;
+    return *end == '"' ? dup_n(start, (size_t)(end - start)) : NULL;
 }
 
 /* ----- Records and subscriptions (lock held) ----- */
@@ -402,84 +305,7 @@ static void *receive_thread(void *arg)
     return NULL;
 }
 
-/* ----- The Jobs service (lock held) ----- */
-
-static fb_exec_t *find_exec(fb_broker_t *b, const char *thing, const char *jobId)
-{
-    for (size_t i = 0; i < b->execCount; i++) {
-        if (strcmp(b->execs[i].thing, thing) == 0 && strcmp(b->execs[i].jobId, jobId) == 0) {
-            return &b->execs[i];
-        }
-    }
-    return NULL;
-}
-
-static bool pending(const fb_exec_t *e)
-{
-    return e->status == ST_QUEUED || e->status == ST_IN_PROGRESS;
-}
-
-/* The next pending execution: IN_PROGRESS ones first, then QUEUED, each by queuedAt. */
-static fb_exec_t *head_of(fb_broker_t *b, const char *thing)
-{
-    fb_exec_t *best = NULL;
-    for (size_t i = 0; i < b->execCount; i++) {
-        fb_exec_t *e = &b->execs[i];
-        if (strcmp(e->thing, thing) != 0 || !pending(e)) continue;
-        if (!best || (e->status == ST_IN_PROGRESS && best->status == ST_QUEUED) ||
-            (e->status == best->status && e->queuedAt < best->queuedAt)) {
-            best = e;
-        }
-    }
-    return best;
-}
-
-static void put_state(sb_t *sb, const fb_exec_t *e)
-{
-    sb_printf(sb, "{\"status\":\"%s\",\"statusDetails\":%s,\"versionNumber\":%u}",
-              STATE_NAMES[e->status], e->statusDetails ? e->statusDetails : "{}", e->version);
-}
-
-static void put_execution(sb_t *sb, const fb_exec_t *e, bool withDocument)
-{
-    sb_printf(sb, "{\"jobId\":\"%s\",\"thingName\":\"%s\"", e->jobId, e->thing);
-    if (withDocument) sb_printf(sb, ",\"jobDocument\":%s", e->document);
-    sb_printf(sb, ",\"status\":\"%s\",\"statusDetails\":%s,\"queuedAt\":%lu", STATE_NAMES[e->status],
-              e->statusDetails ? e->statusDetails : "{}", e->queuedAt);
-    if (e->startedAt) sb_printf(sb, ",\"startedAt\":%lu", e->startedAt);
-    sb_printf(sb, ",\"lastUpdatedAt\":%lu,\"versionNumber\":%u,\"executionNumber\":%ld}",
-              e->lastUpdatedAt, e->version, e->executionNumber);
-}
-
-static void put_summaries(sb_t *sb, fb_broker_t *b, const char *thing, fb_state_t status)
-{
-    bool first = true;
-    sb_printf(sb, "[");
-    for (size_t i = 0; i < b->execCount; i++) {
-        const fb_exec_t *e = &b->execs[i];
-        if (strcmp(e->thing, thing) != 0 || e->status != status) continue;
-        sb_printf(sb, "%s{\"jobId\":\"%s\",\"queuedAt\":%lu,", first ? "" : ",", e->jobId,
-                  e->queuedAt);
-        if (e->startedAt) sb_printf(sb, "\"startedAt\":%lu,", e->startedAt);
-        sb_printf(sb, "\"lastUpdatedAt\":%lu,\"versionNumber\":%u,\"executionNumber\":%ld}",
-                  e->lastUpdatedAt, e->version, e->executionNumber);
-        first = false;
-    }
-    sb_printf(sb, "]");
-}
-
-static char *notify_next_payload(fb_broker_t *b, const char *thing)
-{
-    sb_t sb = {0};
-    fb_exec_t *head = head_of(b, thing);
-    sb_printf(&sb, "{\"timestamp\":%lu", ++b->clock);
-    if (head) {
-        sb_printf(&sb, ",\"execution\":");
-        put_execution(&sb, head, true);
-    }
-    sb_printf(&sb, "}");
-    return sb.text;
-}
+/* ----- The canned replies (lock held) ----- */
 
 static char *topic_of(const char *thing, const char *suffix)
 {
@@ -520,124 +346,23 @@ static fb_request_t parse_request_topic(const char *topic)
     return r;
 }
 
-static bool parse_state(const char *name, fb_state_t *out)
+/* The minimal accepted body of an operation (the fields before timestamp and token): empty
+ * lists, nothing to start, the named execution as just queued (`$next`: none), an update
+ * without the execution state. The fake knows no jobs. */
+static void canned(sb_t *body, const fb_request_t *r)
 {
-    for (int s = ST_IN_PROGRESS; s <= ST_REJECTED; s++) {
-        if (name && strcmp(name, STATE_NAMES[s]) == 0) {
-            *out = (fb_state_t)s;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* The service's answer to one request: `body` holds the fields before timestamp and token;
- * a non-NULL `code` makes it a rejection. */
-typedef struct fb_answer {
-    const char *code;
-    sb_t body;
-} fb_answer_t;
-
-static void reject(fb_answer_t *a, const char *code, const fb_exec_t *state)
-{
-    a->code = code;
-    sb_printf(&a->body, "\"code\":\"%s\",\"message\":\"fake: %s\",", code, code);
-    if (state) {
-        sb_printf(&a->body, "\"executionState\":");
-        put_state(&a->body, state);
-        sb_printf(&a->body, ",");
+    if (r->op == OP_GET) {
+        sb_printf(body, "\"inProgressJobs\":[],\"queuedJobs\":[],");
+    } else if (r->op == OP_DESCRIBE && strcmp(r->jobId, "$next") != 0) {
+        sb_printf(body,
+                  "\"execution\":{\"jobId\":\"%s\",\"thingName\":\"%s\",\"status\":\"QUEUED\","
+                  "\"queuedAt\":1,\"lastUpdatedAt\":1,\"versionNumber\":1,\"executionNumber\":1},",
+                  r->jobId, r->thing);
     }
 }
 
-static void answer_update(fb_broker_t *b, const fb_request_t *r, const char *payload,
-                          fb_answer_t *a)
-{
-    fb_exec_t *e = find_exec(b, r->thing, r->jobId);
-    char *status = member_string(payload, "status");
-    fb_state_t next;
-    long expected;
-    if (!parse_state(status, &next)) {
-        reject(a, "InvalidRequest", NULL);
-    } else if (!e) {
-        reject(a, "ResourceNotFound", NULL);
-    } else if (!pending(e)) {
-        reject(a, "InvalidStateTransition", e);
-    } else if (member_long(payload, "expectedVersion", &expected) &&
-               (unsigned long)expected != e->version) {
-        reject(a, "VersionMismatch", e);
-    } else {
-        char *details = member_raw(payload, "statusDetails");
-        if (details) {
-            free(e->statusDetails);
-            e->statusDetails = details;
-        }
-        if (e->status == ST_QUEUED) e->startedAt = ++b->clock;
-        e->status = next;
-        e->version++;
-        e->lastUpdatedAt = ++b->clock;
-        if (member_bool(payload, "includeJobExecutionState", false)) {
-            sb_printf(&a->body, "\"executionState\":");
-            put_state(&a->body, e);
-            sb_printf(&a->body, ",");
-        }
-        if (member_bool(payload, "includeJobDocument", false)) {
-            sb_printf(&a->body, "\"jobDocument\":%s,", e->document);
-        }
-    }
-    free(status);
-}
-
-static void answer(fb_broker_t *b, const fb_request_t *r, const char *payload, fb_answer_t *a)
-{
-    switch (r->op) {
-    case OP_GET:
-        sb_printf(&a->body, "\"inProgressJobs\":");
-        put_summaries(&a->body, b, r->thing, ST_IN_PROGRESS);
-        sb_printf(&a->body, ",\"queuedJobs\":");
-        put_summaries(&a->body, b, r->thing, ST_QUEUED);
-        sb_printf(&a->body, ",");
-        break;
-    case OP_START_NEXT: {
-        fb_exec_t *e = head_of(b, r->thing);
-        if (e && e->status == ST_QUEUED) {
-            char *details = member_raw(payload, "statusDetails");
-            if (details) {
-                free(e->statusDetails);
-                e->statusDetails = details;
-            }
-            e->status = ST_IN_PROGRESS;
-            e->version++;
-            e->startedAt = e->lastUpdatedAt = ++b->clock;
-        }
-        if (e) {
-            sb_printf(&a->body, "\"execution\":");
-            put_execution(&a->body, e, true);
-            sb_printf(&a->body, ",");
-        }
-        break;
-    }
-    case OP_DESCRIBE: {
-        fb_exec_t *e = strcmp(r->jobId, "$next") == 0 ? head_of(b, r->thing)
-                                                       : find_exec(b, r->thing, r->jobId);
-        if (!e) {
-            reject(a, "ResourceNotFound", NULL);
-        } else {
-            sb_printf(&a->body, "\"execution\":");
-            put_execution(&a->body, e, member_bool(payload, "includeJobDocument", true));
-            sb_printf(&a->body, ",");
-        }
-        break;
-    }
-    case OP_UPDATE:
-        answer_update(b, r, payload, a);
-        break;
-    case OP_NONE:
-        break;
-    }
-}
-
-/* Handles a publish to a Jobs request topic (lock held): the replies (and notify-next, when
- * automatic) go to `out`, or to the held list. */
+/* Handles a publish to a Jobs request topic (lock held): the reply goes to `out`, or to the
+ * held list. */
 static void respond(fb_broker_t *b, const char *topic, const char *payload, fb_list_t *out)
 {
     fb_request_t r = parse_request_topic(topic);
@@ -651,41 +376,28 @@ static void respond(fb_broker_t *b, const char *topic, const char *payload, fb_l
     }
     if (b->silent || script.drop) return;
 
-    fb_exec_t *headBefore = head_of(b, r.thing);
-    char headJob[80] = "";
-    if (headBefore) snprintf(headJob, sizeof(headJob), "%s", headBefore->jobId);
-
-    fb_answer_t a;
-    memset(&a, 0, sizeof(a));
+    sb_t body = {0};
     if (script.reject_code) {
-        a.code = script.reject_code;
-        if (script.reject_code[0]) {
-            sb_printf(&a.body, "\"code\":\"%s\",", script.reject_code);
-        }
-        sb_printf(&a.body, "\"message\":\"scripted\",");
+        if (script.reject_code[0]) sb_printf(&body, "\"code\":\"%s\",", script.reject_code);
+        sb_printf(&body, "\"message\":\"scripted\",");
     } else {
-        answer(b, &r, payload, &a);
+        canned(&body, &r);
     }
 
     char *token = fb_token_of(payload);
     sb_t reply = {0};
-    sb_printf(&reply, "{%s\"timestamp\":%lu", a.body.text ? a.body.text : "", ++b->clock);
+    sb_printf(&reply, "{%s\"timestamp\":%lu", body.text ? body.text : "", ++b->clock);
     if (script.foreign_token) sb_printf(&reply, ",\"clientToken\":\"foreign-token-1\"");
     else if (token && !script.no_token) sb_printf(&reply, ",\"clientToken\":\"%s\"", token);
     sb_printf(&reply, "}");
     free(token);
-    free(a.body.text);
+    free(body.text);
 
     sb_t replyTopic = {0};
-    sb_printf(&replyTopic, "%s/%s", topic, a.code ? "rejected" : "accepted");
+    sb_printf(&replyTopic, "%s/%s", topic, script.reject_code ? "rejected" : "accepted");
     fb_list_t *into = script.hold ? &b->held : out;
     if (script.twice) list_push(into, dup_s(replyTopic.text), dup_s(reply.text));
     list_push(into, replyTopic.text, reply.text);
-
-    fb_exec_t *headAfter = head_of(b, r.thing);
-    if (b->autoNotifyNext && strcmp(headJob, headAfter ? headAfter->jobId : "") != 0) {
-        list_push(out, topic_of(r.thing, "notify-next"), notify_next_payload(b, r.thing));
-    }
 }
 
 /* ----- The transport functions ----- */
@@ -826,11 +538,6 @@ void fb_destroy(fb_broker_t *b)
     free(b->records);
     for (size_t i = 0; i < b->subCount; i++) free(b->subs[i]);
     free(b->subs);
-    for (size_t i = 0; i < b->execCount; i++) {
-        free(b->execs[i].statusDetails);
-        free(b->execs[i].document);
-    }
-    free(b->execs);
     pthread_mutex_destroy(&b->lock);
     pthread_cond_destroy(&b->changed);
     free(b);
@@ -860,53 +567,6 @@ pthread_t fb_receive_thread(fb_broker_t *b)
 {
     CHECK(b->threadStarted);
     return b->thread;
-}
-
-void fb_add_job(fb_broker_t *b, const char *thing, const char *jobId, const char *document)
-{
-    pthread_mutex_lock(&b->lock);
-    CHECK(find_exec(b, thing, jobId) == NULL);
-    if (b->execCount == b->execCap) {
-        b->execCap = b->execCap ? b->execCap * 2 : 16;
-        b->execs = realloc(b->execs, b->execCap * sizeof(*b->execs));
-        CHECK(b->execs != NULL);
-    }
-    fb_exec_t *e = &b->execs[b->execCount++];
-    memset(e, 0, sizeof(*e));
-    CHECK(strlen(thing) < sizeof(e->thing) && strlen(jobId) < sizeof(e->jobId));
-    strcpy(e->thing, thing);
-    strcpy(e->jobId, jobId);
-    e->status = ST_QUEUED;
-    e->version = 1;
-    e->executionNumber = 1;
-    e->queuedAt = e->lastUpdatedAt = ++b->clock;
-    e->document = dup_s(document ? document : "{}");
-    pthread_mutex_unlock(&b->lock);
-}
-
-const char *fb_job_status(fb_broker_t *b, const char *thing, const char *jobId)
-{
-    pthread_mutex_lock(&b->lock);
-    fb_exec_t *e = find_exec(b, thing, jobId);
-    const char *name = e ? STATE_NAMES[e->status] : NULL;
-    pthread_mutex_unlock(&b->lock);
-    return name;
-}
-
-unsigned fb_job_version(fb_broker_t *b, const char *thing, const char *jobId)
-{
-    pthread_mutex_lock(&b->lock);
-    fb_exec_t *e = find_exec(b, thing, jobId);
-    unsigned version = e ? e->version : 0;
-    pthread_mutex_unlock(&b->lock);
-    return version;
-}
-
-void fb_set_auto_notify_next(fb_broker_t *b, bool on)
-{
-    pthread_mutex_lock(&b->lock);
-    b->autoNotifyNext = on;
-    pthread_mutex_unlock(&b->lock);
 }
 
 void fb_push_script(fb_broker_t *b, fb_script_t script)
@@ -982,43 +642,23 @@ bool fb_deliver(fb_broker_t *b, const char *topic, const char *payload)
     return delivered;
 }
 
-bool fb_notify_pending(fb_broker_t *b, const char *thing)
+/* Delivers `document` on `thing`'s notify topic `suffix`. */
+static bool notify(fb_broker_t *b, const char *thing, const char *suffix, const char *document)
 {
-    pthread_mutex_lock(&b->lock);
-    sb_t sb = {0};
-    bool any[2] = {false, false};
-    for (size_t i = 0; i < b->execCount; i++) {
-        const fb_exec_t *e = &b->execs[i];
-        if (strcmp(e->thing, thing) == 0 && pending(e)) any[e->status == ST_QUEUED] = true;
-    }
-    sb_printf(&sb, "{\"timestamp\":%lu,\"jobs\":{", ++b->clock);
-    if (any[0]) {
-        sb_printf(&sb, "\"IN_PROGRESS\":");
-        put_summaries(&sb, b, thing, ST_IN_PROGRESS);
-    }
-    if (any[1]) {
-        sb_printf(&sb, "%s\"QUEUED\":", any[0] ? "," : "");
-        put_summaries(&sb, b, thing, ST_QUEUED);
-    }
-    sb_printf(&sb, "}}");
-    char *topic = topic_of(thing, "notify");
-    pthread_mutex_unlock(&b->lock);
-    bool delivered = fb_deliver(b, topic, sb.text);
+    char *topic = topic_of(thing, suffix);
+    bool delivered = fb_deliver(b, topic, document);
     free(topic);
-    free(sb.text);
     return delivered;
 }
 
-bool fb_notify_next(fb_broker_t *b, const char *thing)
+bool fb_notify_pending(fb_broker_t *b, const char *thing, const char *document)
 {
-    pthread_mutex_lock(&b->lock);
-    char *payload = notify_next_payload(b, thing);
-    char *topic = topic_of(thing, "notify-next");
-    pthread_mutex_unlock(&b->lock);
-    bool delivered = fb_deliver(b, topic, payload);
-    free(topic);
-    free(payload);
-    return delivered;
+    return notify(b, thing, "notify", document);
+}
+
+bool fb_notify_next(fb_broker_t *b, const char *thing, const char *document)
+{
+    return notify(b, thing, "notify-next", document);
 }
 
 bool fb_drain(fb_broker_t *b, uint32_t timeout_ms)

@@ -1,18 +1,18 @@
-/* A fake MQTT broker and AWS IoT Jobs responder behind the C transport interface
+/* A fake MQTT broker and canned AWS IoT Jobs responder behind the C transport interface
  * (`AwsIotJobsTransport_t`), for the C behaviour tests.
  *
  * - Records every subscribe, unsubscribe and publish the library makes (topic, payload).
  * - Holds the subscription set. Like a generic broker it delivers only what is subscribed;
  *   in awsIotMqttMode Jobs replies are delivered without a subscription (as AWS IoT does),
  *   notifications still need one.
- * - Answers Jobs requests like the service from a small in-memory queue of executions per
- *   thing (get, start-next, describe incl. `$next`, update with versions and terminal
- *   states), echoing clientToken.
+ * - Answers every Jobs request with a canned accepted reply echoing its clientToken (a
+ *   minimal valid body per operation). It knows no jobs: the Jobs service of the integration
+ *   tests is the jobs-emulator (tests/c_abi/, tests/client_api.rs).
  * - Delivers by calling AwsIotJobs_ReceiveMessage, either inside publish (FB_INLINE) or from
  *   its own receive thread (FB_THREADED, the realistic one).
  * - Scripting knobs (one-shot, consumed by the next Jobs requests in order): reject with a
  *   code, reply without clientToken, with a foreign token, drop, reply twice, hold for later;
- *   fail the next subscribe/publish; deliver notify / notify-next messages.
+ *   fail the next subscribe/publish; deliver notify / notify-next documents a test gives.
  */
 
 #ifndef AWSIOTJOBS_FAKE_BROKER_H_
@@ -44,7 +44,7 @@ typedef struct fb_record {
     char *payload; /* publishes only, NUL-terminated */
 } fb_record_t;
 
-/* How to treat the next Jobs request (all false/NULL: answer like the service). */
+/* How to treat the next Jobs request (all false/NULL: the canned accepted reply). */
 typedef struct fb_script {
     const char *reject_code; /* reply rejected with this code; "" = a rejection without code */
     bool no_token;           /* omit clientToken from the reply */
@@ -83,16 +83,6 @@ void fb_fixture_start(fb_fixture_t *f, bool awsIotMqttMode, fb_delivery_t delive
 /* Cleanup, then the broker and the recorder go. */
 void fb_fixture_stop(fb_fixture_t *f);
 
-/* ----- The Jobs service's state ----- */
-
-/* Queues an execution of `jobId` for `thing` with a JSON object `document` (NULL: {}). */
-void fb_add_job(fb_broker_t *b, const char *thing, const char *jobId, const char *document);
-/* The status (AWS wire name, e.g. "SUCCEEDED") and version of an execution; NULL/0 if none. */
-const char *fb_job_status(fb_broker_t *b, const char *thing, const char *jobId);
-unsigned fb_job_version(fb_broker_t *b, const char *thing, const char *jobId);
-/* Publish notify-next to `thing` whenever the head of its queue changes. */
-void fb_set_auto_notify_next(fb_broker_t *b, bool on);
-
 /* ----- Scripting ----- */
 
 void fb_push_script(fb_broker_t *b, fb_script_t script);
@@ -109,10 +99,10 @@ size_t fb_held_count(fb_broker_t *b);
 /* Delivers a message on `topic` as the broker would (only when subscribed, or in AWS IoT
  * mode for a Jobs reply topic). Returns true if it was delivered. */
 bool fb_deliver(fb_broker_t *b, const char *topic, const char *payload);
-/* Publishes a notify (the pending list) / notify-next (the head) message for `thing` from the
- * current queue; true if delivered (subscribed). */
-bool fb_notify_pending(fb_broker_t *b, const char *thing);
-bool fb_notify_next(fb_broker_t *b, const char *thing);
+/* Delivers `document` on `thing`'s notify (the pending list) / notify-next (the head) topic;
+ * true if delivered (subscribed). */
+bool fb_notify_pending(fb_broker_t *b, const char *thing, const char *document);
+bool fb_notify_next(fb_broker_t *b, const char *thing, const char *document);
 /* Waits (bounded) until every queued delivery was handed to the library. */
 bool fb_drain(fb_broker_t *b, uint32_t timeout_ms);
 
@@ -136,7 +126,8 @@ fb_record_t fb_record(fb_broker_t *b, size_t i);
 const char *fb_last_payload(fb_broker_t *b, const char *topic);
 /* The payload of the last message delivered on `topic`, or NULL (owned by the broker). */
 const char *fb_last_delivered(fb_broker_t *b, const char *topic);
-/* The clientToken of a request payload (a malloc'd copy, still JSON-escaped), or NULL. */
+/* The clientToken of a request or reply payload (a malloc'd copy, still JSON-escaped), or
+ * NULL. */
 char *fb_token_of(const char *payload);
 
 #ifdef __cplusplus

@@ -37,7 +37,6 @@ int main(void)
     for (int s = 0; s < FB_SETUP_COUNT; s++) {
         ts_init();
         fb_broker_t *b = fb_create(FB_SETUPS[s].aws, FB_SETUPS[s].delivery);
-        fb_add_job(b, "T1", "job1", NULL);
         for (int op = 0; op < TS_OP_COUNT; op++) {
             ts_context("%s, %s", FB_SETUPS[s].name, TS_OP_NAMES[op]);
             atomic_store(&calls, 0);

@@ -8,7 +8,6 @@ int main(void)
 {
     ts_init();
     fb_broker_t *b = fb_create(false, FB_THREADED);
-    fb_add_job(b, "T1", "job1", NULL);
     AwsIotJobsRequestInfo_t request = ts_request(fb_connection(b), "T1", "job1", NULL);
     request.mallocResponse = ts_null_malloc;
     AwsIotJobsUpdateInfo_t update = ts_update(AWS_IOT_JOB_STATE_IN_PROGRESS);

@@ -1,7 +1,9 @@
 /* Notify-pending and notify-next callbacks: callbackType 4 and 5 with the raw document, the
  * thing and the connection; the topic is subscribed for the first callback (on AWS IoT too)
  * and unsubscribed after the last; several callbacks per thing up to the limit, replaced and
- * removed through oldFunction; another thing's notifications do not reach them. */
+ * removed through oldFunction; another thing's notifications do not reach them. The documents
+ * are the test's own: what the service sends when, to callbacks replaced and removed, is
+ * checked against the jobs-emulator in tests/c_abi/notify_and_rejections.rs. */
 
 #include <string.h>
 
@@ -9,6 +11,22 @@
 #include "test_support.h"
 
 static ts_recorder_t recs[3];
+
+/* What the service would send: job1 at the head of the queue, and the pending list. */
+static const char NEXT_DOCUMENT[] =
+    "{\"timestamp\":1,\"execution\":{\"jobId\":\"job1\",\"thingName\":\"T1\","
+    "\"jobDocument\":{\"do\":\"it\"},\"status\":\"QUEUED\",\"queuedAt\":1,"
+    "\"lastUpdatedAt\":1,\"versionNumber\":1,\"executionNumber\":1}}";
+static const char PENDING_DOCUMENT[] =
+    "{\"timestamp\":1,\"jobs\":{\"QUEUED\":[{\"jobId\":\"job1\",\"queuedAt\":1,"
+    "\"lastUpdatedAt\":1,\"versionNumber\":1,\"executionNumber\":1}]}}";
+
+/* Delivers the notify-next or notify document to `thing`; true if delivered. */
+static bool notify_of(fb_broker_t *b, bool next, const char *thing)
+{
+    return next ? fb_notify_next(b, thing, NEXT_DOCUMENT)
+                : fb_notify_pending(b, thing, PENDING_DOCUMENT);
+}
 
 static void cb0(void *c, AwsIotJobsCallbackParam_t *p) { ts_recorder_callback(c, p); }
 static void cb1(void *c, AwsIotJobsCallbackParam_t *p) { ts_recorder_callback(c, p); }
@@ -20,7 +38,6 @@ typedef AwsIotJobsError_t (*setter_t)(IotMqttConnection_t, const char *, size_t,
 static void exercise(fb_broker_t *b, bool next)
 {
     setter_t set = next ? AwsIotJobs_SetNotifyNextCallback : AwsIotJobs_SetNotifyPendingCallback;
-    bool (*notify)(fb_broker_t *, const char *) = next ? fb_notify_next : fb_notify_pending;
     const char *topic = next ? "$aws/things/T1/jobs/notify-next" : "$aws/things/T1/jobs/notify";
     AwsIotJobsCallbackType_t type =
         next ? AWS_IOT_JOBS_NOTIFY_NEXT_CALLBACK : AWS_IOT_JOBS_NOTIFY_PENDING_CALLBACK;
@@ -29,7 +46,7 @@ static void exercise(fb_broker_t *b, bool next)
     AwsIotJobsCallbackInfo_t info0 = {&recs[0], cb0, NULL}, info1 = {&recs[1], cb1, NULL};
 
     /* Nothing subscribed: the broker does not deliver. */
-    CHECK(!notify(b, "T1"));
+    CHECK(!notify_of(b, next, "T1"));
     unsigned subscribes = fb_subscribes(b);
     CHECK_EQ(set(c, "T1", 2, 0, &info0), AWS_IOT_JOBS_SUCCESS);
     CHECK(fb_is_subscribed(b, topic));
@@ -37,7 +54,7 @@ static void exercise(fb_broker_t *b, bool next)
     CHECK_EQ(set(c, "T1", 2, 0, &info1), AWS_IOT_JOBS_SUCCESS);
     CHECK_EQ(fb_subscribes(b), subscribes + 1);
 
-    CHECK(notify(b, "T1"));
+    CHECK(notify_of(b, next, "T1"));
     CHECK(ts_recorder_wait(&recs[0], 1, TS_SOON_MS));
     CHECK(ts_recorder_wait(&recs[1], 1, TS_SOON_MS));
     const ts_event_t *e = &recs[0].events[0];
@@ -54,7 +71,7 @@ static void exercise(fb_broker_t *b, bool next)
     /* Another thing's notification reaches no one of T1. */
     AwsIotJobsCallbackInfo_t other = {&recs[2], cb2, NULL};
     CHECK_EQ(set(c, "T2", 2, 0, &other), AWS_IOT_JOBS_SUCCESS);
-    CHECK(notify(b, "T2"));
+    CHECK(notify_of(b, next, "T2"));
     CHECK(ts_recorder_wait(&recs[2], 1, TS_SOON_MS));
     CHECK_STR(recs[2].events[0].thing, "T2");
     AwsIotJobsCallbackInfo_t drop_other = {NULL, NULL, cb2};
@@ -69,7 +86,7 @@ static void exercise(fb_broker_t *b, bool next)
     /* Replace cb1 with cb2: cb2 is called, cb1 no more. */
     AwsIotJobsCallbackInfo_t replace = {&recs[2], cb2, cb1};
     CHECK_EQ(set(c, "T1", 2, 0, &replace), AWS_IOT_JOBS_SUCCESS);
-    CHECK(notify(b, "T1"));
+    CHECK(notify_of(b, next, "T1"));
     CHECK(ts_recorder_wait(&recs[0], 2, TS_SOON_MS));
     CHECK(ts_recorder_wait(&recs[2], 2, TS_SOON_MS));
     CHECK(fb_drain(b, TS_SOON_MS));
@@ -85,7 +102,7 @@ static void exercise(fb_broker_t *b, bool next)
     CHECK_EQ(set(c, "T1", 2, 0, &remove2), AWS_IOT_JOBS_SUCCESS);
     CHECK(!fb_is_subscribed(b, topic));
     CHECK_EQ(fb_unsubscribes(b), unsubscribes + 1);
-    CHECK(!notify(b, "T1"));
+    CHECK(!notify_of(b, next, "T1"));
     CHECK(fb_drain(b, TS_SOON_MS));
     CHECK_EQ(ts_recorder_count(&recs[0]), 2);
     for (int i = 0; i < 3; i++) ts_recorder_destroy(&recs[i]);
@@ -100,7 +117,7 @@ static void forgotten_by_cleanup(fb_broker_t *b)
              AWS_IOT_JOBS_SUCCESS);
     AwsIotJobs_Cleanup();
     ts_init();
-    fb_notify_next(b, "T1");
+    notify_of(b, true, "T1");
     CHECK(fb_drain(b, TS_SOON_MS));
     CHECK(!ts_recorder_wait(&recs[0], 1, 100));
     ts_recorder_destroy(&recs[0]);
@@ -112,8 +129,6 @@ int main(void)
         ts_context("%s", FB_SETUPS[s].name);
         ts_init();
         fb_broker_t *b = fb_create(FB_SETUPS[s].aws, FB_SETUPS[s].delivery);
-        fb_add_job(b, "T1", "job1", "{\"do\":\"it\"}");
-        fb_add_job(b, "T2", "job7", NULL);
         exercise(b, false);
         exercise(b, true);
         forgotten_by_cleanup(b);

@@ -1,8 +1,9 @@
 /* Every rejection code of the service maps to its AwsIotJobsError_t, in Async (the callback
  * gets the code and the rejection document) and Sync (the code, and the document in a buffer
  * from mallocResponse that the caller frees); an unknown or missing code is BAD_RESPONSE and
- * Sync hands back no buffer. The responder's own rejections (unknown job, version mismatch,
- * update of a terminal execution) come through the same way. */
+ * Sync hands back no buffer. The service's own rejections (unknown job, version mismatch,
+ * update of a terminal execution) are provoked against the jobs-emulator in
+ * tests/c_abi/notify_and_rejections.rs. */
 
 #include <string.h>
 
@@ -78,40 +79,6 @@ static void sync_rejected(fb_broker_t *b, ts_op_t op, size_t i)
     }
 }
 
-/* Rejections the responder makes on its own, as the service would. */
-static void service_rejections(fb_broker_t *b)
-{
-    AwsIotJobsRequestInfo_t request = ts_request(fb_connection(b), "T1", "nope", NULL);
-    AwsIotJobsUpdateInfo_t update = ts_update(AWS_IOT_JOB_STATE_SUCCEEDED);
-    AwsIotJobsResponse_t response = AWS_IOT_JOBS_RESPONSE_INITIALIZER;
-
-    CHECK_EQ(AwsIotJobs_UpdateSync(&request, &update, 0, TS_SOON_MS, &response),
-             AWS_IOT_JOBS_NOT_FOUND);
-    free((void *)response.pJobsResponse);
-    CHECK_EQ(AwsIotJobs_DescribeSync(&request, AWS_IOT_JOBS_NO_EXECUTION_NUMBER, true, 0,
-                                     TS_SOON_MS, &response),
-             AWS_IOT_JOBS_NOT_FOUND);
-    free((void *)response.pJobsResponse);
-
-    fb_add_job(b, "T1", "job9", NULL);
-    request = ts_request(fb_connection(b), "T1", "job9", NULL);
-    update.expectedVersion = 5;
-    CHECK_EQ(AwsIotJobs_UpdateSync(&request, &update, 0, TS_SOON_MS, &response),
-             AWS_IOT_JOBS_VERSION_MISMATCH);
-    CHECK(strstr(response.pJobsResponse, "\"executionState\":{\"status\":\"QUEUED\"") != NULL);
-    free((void *)response.pJobsResponse);
-
-    update.expectedVersion = 1;
-    CHECK_EQ(AwsIotJobs_UpdateSync(&request, &update, 0, TS_SOON_MS, &response),
-             AWS_IOT_JOBS_SUCCESS);
-    free((void *)response.pJobsResponse);
-    update.expectedVersion = AWS_IOT_JOBS_NO_VERSION;
-    CHECK_EQ(AwsIotJobs_UpdateSync(&request, &update, 0, TS_SOON_MS, &response),
-             AWS_IOT_JOBS_INVALID_STATE);
-    CHECK(strstr(response.pJobsResponse, "\"status\":\"SUCCEEDED\"") != NULL);
-    free((void *)response.pJobsResponse);
-}
-
 int main(void)
 {
     static const int setups[] = {0, 3};
@@ -125,7 +92,6 @@ int main(void)
                 sync_rejected(b, (ts_op_t)op, i);
             }
         }
-        service_rejections(b);
         AwsIotJobs_Cleanup();
         fb_destroy(b);
     }

@@ -41,7 +41,6 @@ static void one_subscription_per_thing(bool aws)
 {
     ts_init();
     fb_broker_t *b = fb_create(aws, FB_THREADED);
-    fb_add_job(b, "T1", "job1", NULL);
     for (int op = 0; op < TS_OP_COUNT; op++) {
         ts_context("%s, %s", aws ? "awsIotMqttMode" : "generic", TS_OP_NAMES[op]);
         unsigned pubs = fb_publishes(b);
@@ -63,7 +62,6 @@ static void keep_then_remove(bool aws)
     ts_context("keep then remove, %s", aws ? "awsIotMqttMode" : "generic");
     ts_init();
     fb_broker_t *b = fb_create(aws, FB_INLINE);
-    fb_add_job(b, "T1", "job1", NULL);
     sync_ok(b, TS_GET_PENDING, AWS_IOT_JOBS_FLAG_KEEP_SUBSCRIPTIONS);
     sync_ok(b, TS_DESCRIBE, AWS_IOT_JOBS_FLAG_KEEP_SUBSCRIPTIONS);
     every_reply_topic_is_covered(b);

@@ -71,7 +71,6 @@ int main(void)
     for (size_t s = 0; s < 2; s++) {
         ts_init();
         fb_broker_t *b = fb_create(FB_SETUPS[setups[s]].aws, FB_SETUPS[setups[s]].delivery);
-        fb_add_job(b, "T1", "job1", NULL);
         for (int op = 0; op < TS_OP_COUNT; op++) sync_timeout(b, (ts_op_t)op);
         waitable_timeout(b);
         AwsIotJobs_Cleanup();

@@ -64,8 +64,6 @@ int main(void)
 {
     ts_init();
     fb_broker_t *b = fb_create(false, FB_THREADED);
-    fb_add_job(b, "T1", "job1", NULL);
-    fb_add_job(b, "T1", "job2", NULL);
     two_at_once(b, TS_DESCRIBE);
     two_at_once(b, TS_UPDATE);
 
@@ -78,8 +76,12 @@ int main(void)
     CHECK(pthread_join(t2, NULL) == 0);
     CHECK_EQ(s1.result, AWS_IOT_JOBS_SUCCESS);
     CHECK_EQ(s2.result, AWS_IOT_JOBS_SUCCESS);
-    CHECK_STR(fb_job_status(b, "T1", "job1"), "SUCCEEDED");
-    CHECK_STR(fb_job_status(b, "T1", "job2"), "SUCCEEDED");
+    /* Both updates went out as SUCCEEDED (the service applying concurrent updates of one
+     * thing: tests/c_abi/async_and_concurrency.rs, against the jobs-emulator). */
+    CHECK(strstr(fb_last_payload(b, "$aws/things/T1/jobs/job1/update"),
+                 "\"status\":\"SUCCEEDED\"") != NULL);
+    CHECK(strstr(fb_last_payload(b, "$aws/things/T1/jobs/job2/update"),
+                 "\"status\":\"SUCCEEDED\"") != NULL);
     AwsIotJobs_Cleanup();
     fb_destroy(b);
     return 0;

@@ -14,7 +14,6 @@ int main(void)
     fb_broker_t *b = fx.b;
     AwsIotJobsCallbackInfo_t callback = fx.callback;
     AwsIotJobsUpdateInfo_t update = ts_update(AWS_IOT_JOB_STATE_IN_PROGRESS);
-    fb_add_job(b, "T1", "job1", NULL);
     size_t expected = 0;
 
     for (size_t length = 62; length <= 64; length++) {

@@ -11,7 +11,6 @@ int main(void)
 {
     ts_init();
     fb_broker_t *b = fb_create(false, FB_INLINE);
-    fb_add_job(b, "T1", "job1", NULL);
     AwsIotJobsRequestInfo_t request = ts_request(fb_connection(b), "T1", "job1", NULL);
     static const char *const bad[] = {
         "{\"a\":\"b\"},\"status\":\"SUCCEEDED\"", /* an injection */
