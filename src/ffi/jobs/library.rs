@@ -20,14 +20,20 @@
 //! going away (remove its engine) and Cleanup (close the set, take them all). Whichever of the
 //! last two comes first owns the engine's shutdown, the other finds nothing; an engine made
 //! for a connection whose close is under way is still in the set, so Cleanup shuts it down.
-//! Keeping the engine in the connection record instead (an `Option<Engine>` slot tagged with the
-//! Init) was weighed and not done: Cleanup would have to find its engines by walking a table
-//! whose membership changes under it (a closing connection leaves the table before its slot is
-//! emptied), so creation would need the library's lock and the slot's lock together, close a
-//! "closed" mark in the slot so that no engine is made after it, and every slot an epoch so
-//! that an engine Cleanup missed is not used by the next Init: more locks and orderings for the
-//! same guarantees that one lock gives here. The connection record stays the one record of the
-//! connection; this table is the one record of what an Init owns.
+//!
+//! Keeping the engine in the connection record instead (an `Option<Engine>` slot, which
+//! Cleanup empties by walking the connection table) was weighed and not done. Cleanup would
+//! then find its engines in a table whose membership changes under it: a closing connection
+//! leaves that table before its engine is shut down, and a call that looked the connection up
+//! just before may still make it an engine. To keep the guarantees, making an engine would take
+//! the library's lock and then the slot's (a lock order to keep), both places that close a
+//! connection would have to mark its slot closed before it leaves the table (so that no engine
+//! is made for it that Cleanup could no longer find), and a slot would be tagged with its Init
+//! to tell a stale engine from the current one. That is more locks and orderings, none of them
+//! under the loom models (`tests/loom_lifecycle.rs` checks the callback queue and an engine's
+//! operation table, not this), for what one mutex over one map gives here. The connection
+//! record stays the one record of the connection; this map is the one record of what an Init
+//! owns.
 //!
 //! Settings that outlive Init/Cleanup (the response timeout, the notify callback limit) live in
 //! atomics so they may be set at any time.
