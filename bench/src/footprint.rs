@@ -5,16 +5,15 @@ use crate::report::{Table, Verdict};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const NATIVE_LIBS: &[&str] = &[
-    "-lssl",
-    "-lcrypto",
-    "-lpthread",
-    "-ldl",
-    "-lm",
-    "-lrt",
-    "-lutil",
-    "-lgcc_s",
-];
+/// The system libraries a program linking the static library needs, as link flags: the list
+/// `scripts/native-libs.sh` generates from rustc's native-static-libs (empty, and the static
+/// links below fail visibly, if the script does).
+fn native_libs() -> Vec<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/native-libs.sh");
+    output(&mut Command::new(script))
+        .map(|flags| flags.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
 
 const MINIMAL: &str = "int main(void) { return 0; }\n";
 
@@ -62,18 +61,23 @@ int use_mqtt(int argc) {
 }
 "#;
 
-fn run(cmd: &mut Command) -> bool {
+/// Runs `cmd` and returns its standard output, or shows why it failed and returns `None`.
+fn output(cmd: &mut Command) -> Option<String> {
     match cmd.output() {
-        Ok(out) if out.status.success() => true,
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
         Ok(out) => {
             eprintln!("{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
-            false
+            None
         }
         Err(e) => {
             eprintln!("{cmd:?}: {e}");
-            false
+            None
         }
     }
+}
+
+fn run(cmd: &mut Command) -> bool {
+    output(cmd).is_some()
 }
 
 fn stripped_size(path: &Path, scratch: &Path) -> Option<u64> {
@@ -89,7 +93,7 @@ fn program_size(
     scratch: &Path,
     name: &str,
     source: &str,
-    lib: Option<&Path>,
+    lib: Option<(&Path, &[String])>,
     include: &Path,
 ) -> Option<u64> {
     let c = scratch.join(format!("{name}.c"));
@@ -103,8 +107,8 @@ fn program_size(
         .arg("-o")
         .arg(&exe)
         .arg("-Wl,--gc-sections");
-    if let Some(lib) = lib {
-        cmd.arg(lib).args(NATIVE_LIBS);
+    if let Some((lib, native_libs)) = lib {
+        cmd.arg(lib).args(native_libs);
     }
     run(&mut cmd).then_some(())?;
     stripped_size(&exe, scratch)
@@ -140,7 +144,9 @@ pub fn footprint(lib_dir: Option<PathBuf>, label: &str, verdicts: &mut Vec<Verdi
         table.row(vec!["libawsiotjobs.a as built".into(), kib(m.len())]);
     }
     let base = program_size(&scratch, "minimal", MINIMAL, None, &include);
-    let jobs = program_size(&scratch, "jobs_only", JOBS_ONLY, Some(&a), &include);
+    let native = native_libs();
+    let static_lib = Some((a.as_path(), native.as_slice()));
+    let jobs = program_size(&scratch, "jobs_only", JOBS_ONLY, static_lib, &include);
     if let (Some(base), Some(jobs)) = (base, jobs) {
         table.row(vec![
             "static link adds: Jobs API over the C transport".into(),
@@ -151,7 +157,7 @@ pub fn footprint(lib_dir: Option<PathBuf>, label: &str, verdicts: &mut Vec<Verdi
         "int use_mqtt(int argc);\n{}\n{WITH_MQTT}",
         JOBS_ONLY.replace("return 0;\n}\n", "return use_mqtt(argc);\n}\n")
     );
-    let full = program_size(&scratch, "with_mqtt", &source, Some(&a), &include);
+    let full = program_size(&scratch, "with_mqtt", &source, static_lib, &include);
     table.row(vec![
         "static link adds: Jobs API + IotMqtt_Connect (Paho)".into(),
         match (base, full) {

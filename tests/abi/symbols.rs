@@ -1,8 +1,13 @@
 //! Symbol hygiene of the shipped libraries: the shared library (whose version script is
 //! `symbols/libawsiotjobs.map`) and the static library made by `scripts/hide-symbols.sh` export
-//! the public C API and nothing else, every function the headers declare among it, so that
-//! Paho C's generic names (`Log`, `ListAppend`, ...) cannot clash with a firmware's own. Needs
-//! binutils (`nm`, `ld`, `objcopy`, `ar`, `readelf`) and a C compiler.
+//! the public C API (`symbols/public.txt`, the platform layer weak as `symbols/weak.txt` says)
+//! and nothing else, every function the headers declare among it, so that Paho C's generic
+//! names (`Log`, `ListAppend`, ...) cannot clash with a firmware's own. Needs binutils (`nm`,
+//! `ld`, `objcopy`, `ar`, `readelf`) and a C compiler.
+//!
+//! By default the libraries checked are the build tree's (`target/<profile>/`); with
+//! `AWSIOTJOBS_LIB_DIR` set they are the ones in that directory, which is how
+//! `tests/install/run.sh` checks an installed package with these same tests.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -13,12 +18,51 @@ fn root() -> PathBuf {
 }
 
 /// target/<profile>, where this test's libraries were built.
-pub(crate) fn profile_dir() -> PathBuf {
+fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("the test's path");
     exe.parent()
         .and_then(Path::parent)
         .expect("target/<profile>/deps/<test>")
         .to_path_buf()
+}
+
+/// The directory `AWSIOTJOBS_LIB_DIR` names (an installed package's `lib/`), if set.
+fn installed_lib_dir() -> Option<PathBuf> {
+    std::env::var_os("AWSIOTJOBS_LIB_DIR").map(PathBuf::from)
+}
+
+/// The library file `name` (`libawsiotjobs.a` or `.so`) as built, or as installed when
+/// `AWSIOTJOBS_LIB_DIR` is set.
+pub(crate) fn library(name: &str) -> PathBuf {
+    let path = installed_lib_dir().unwrap_or_else(profile_dir).join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build` first",
+        path.display()
+    );
+    path
+}
+
+/// The static library as it ships: the installed one, or the build tree's after
+/// `scripts/hide-symbols.sh` (which writes `target/<profile>/dist/libawsiotjobs.a`).
+fn shipped_archive() -> PathBuf {
+    if installed_lib_dir().is_some() {
+        return library("libawsiotjobs.a");
+    }
+    let profile = profile_dir();
+    let name = profile.file_name().unwrap().to_str().unwrap().to_owned();
+    run(Command::new(root().join("scripts/hide-symbols.sh")).arg(&name));
+    profile.join("dist/libawsiotjobs.a")
+}
+
+/// The system libraries a program linking the static library needs, as link flags: the list
+/// `scripts/native-libs.sh` generates from rustc's native-static-libs (never written here).
+fn native_libs() -> Vec<String> {
+    let target = profile_dir().parent().expect("target/").to_path_buf();
+    run(Command::new(root().join("scripts/native-libs.sh")).env("CARGO_TARGET_DIR", target))
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
 }
 
 pub(crate) fn run(command: &mut Command) -> String {
@@ -131,7 +175,7 @@ fn check_exports(library: &str, exported: &BTreeSet<String>) {
 
 #[test]
 fn the_shared_library_exports_only_the_public_api_and_has_a_soname() {
-    let so = profile_dir().join("libawsiotjobs.so");
+    let so = library("libawsiotjobs.so");
     let nm = run(Command::new("nm").args(["-D", "--defined-only"]).arg(&so));
     check_exports("libawsiotjobs.so", &defined_globals(&nm));
     let dynamic = run(Command::new("readelf").arg("-d").arg(&so));
@@ -143,10 +187,7 @@ fn the_shared_library_exports_only_the_public_api_and_has_a_soname() {
 
 #[test]
 fn the_shipped_static_library_exports_only_the_public_api_and_links_beside_paho_names() {
-    let profile = profile_dir();
-    let name = profile.file_name().unwrap().to_str().unwrap().to_owned();
-    run(Command::new(root().join("scripts/hide-symbols.sh")).arg(&name));
-    let archive = profile.join("dist/libawsiotjobs.a");
+    let archive = shipped_archive();
     let nm = run(Command::new("nm")
         .args(["-g", "--defined-only"])
         .arg(&archive));
@@ -182,16 +223,7 @@ int main( void )
         .arg(root().join("include"))
         .arg(&source)
         .arg(&archive)
-        .args([
-            "-lssl",
-            "-lcrypto",
-            "-lpthread",
-            "-ldl",
-            "-lm",
-            "-lrt",
-            "-lutil",
-            "-lgcc_s",
-        ])
+        .args(native_libs())
         .arg("-o")
         .arg(&program));
     let out = run(&mut Command::new(&program));
@@ -218,12 +250,9 @@ fn matches(pattern: &str, symbol: &str) -> bool {
 
 #[test]
 fn the_platform_functions_are_weak_in_the_shipped_static_library_and_the_rest_strong() {
-    let profile = profile_dir();
-    let name = profile.file_name().unwrap().to_str().unwrap().to_owned();
-    run(Command::new(root().join("scripts/hide-symbols.sh")).arg(&name));
     let nm = run(Command::new("nm")
         .args(["-g", "--defined-only"])
-        .arg(profile.join("dist/libawsiotjobs.a")));
+        .arg(shipped_archive()));
     let patterns = weak_patterns();
     let mut weak = 0;
     for line in nm.lines() {

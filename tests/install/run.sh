@@ -7,7 +7,9 @@
 # builds it again with own_platform.c, an application's own platform layer (as a firmware that
 # keeps the v4 SDK's has), whose definitions must link beside the library's and win; and builds
 # v4_jobs_demo/, a v4-style Jobs application, with find_package and runs it with ctest against
-# the jobs-emulator (target/debug/jobs-emulator, built if missing).
+# the jobs-emulator (target/debug/jobs-emulator, built if missing). The installed .a and .so
+# are checked with nm by the tests of tests/abi (AWSIOTJOBS_LIB_DIR points them at the prefix):
+# they export exactly the public API and carry no test code.
 #
 #   tests/install/run.sh [--profile dist|release|debug]    (default: debug, what the tests build;
 #                                                       install.sh alone defaults to dist)
@@ -82,6 +84,16 @@ layout() {
     echo "layout complete, SONAME $soname"
 }
 check layout layout
+
+# --- what the installed libraries hold ----------------------------------------------------
+# The checks of the build tree's libraries (tests/abi), run against the installed ones: the
+# .so and the .a export exactly the API (symbols/public.txt, every function the headers
+# declare, the platform layer weak as symbols/weak.txt says) and hold no symbol of the test
+# fakes (awsiotjobs-testkit's loopback and responder).
+installed_symbols() {
+    (cd "$repo" && AWSIOTJOBS_LIB_DIR="$prefix/lib" cargo test --quiet -p awsiotjobs --test abi)
+}
+check installed-exports-exactly-the-api-and-no-test-code installed_symbols
 
 # --- find_package -------------------------------------------------------------------------
 cmake_build() {

@@ -10,7 +10,9 @@
 //!
 //! Every connection, whichever product made it, has one [`ConnectionEntry`] in one table: what
 //! the Jobs functions need of it (its [`Connection`]) and its [`Link`], which knows how to close
-//! it and what kind it is (an `IotMqtt_Connect` connection or a C transport).
+//! it and what kind it is (an `IotMqtt_Connect` connection or a C transport). Its Jobs engine,
+//! which lives only from `AwsIotJobs_Init` to `AwsIotJobs_Cleanup`, is kept by that Init's
+//! library (`ffi/jobs/library.rs` says why there).
 
 use crate::core::engine::{OpId, Waiter};
 use crate::core::transport::Connection;

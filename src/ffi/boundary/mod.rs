@@ -98,6 +98,19 @@ pub unsafe fn required_str<'a>(p: *const c_char, len: usize) -> Result<&'a str, 
     }
 }
 
+/// An optional string: NULL (whatever the length) is absent; otherwise as [`required_str`],
+/// present and non-empty.
+///
+/// # Safety
+/// As [`try_bytes`].
+pub unsafe fn optional_str<'a>(p: *const c_char, len: usize) -> Result<Option<&'a str>, JobsError> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded contract.
+    unsafe { required_str(p, len) }.map(Some)
+}
+
 /// `AwsIotJobState_t` from C.
 pub fn job_state(raw: u32) -> Result<JobState, JobsError> {
     JobState::from_raw(raw).ok_or(JobsError::BadParameter)

@@ -10,8 +10,35 @@
 //! queued so far before its callback thread ends. So a call either fails without a callback or
 //! is recorded before its engine closed and completes exactly once, before `cleanup` returns.
 //!
+//! Why a connection's engine is kept here and not in its one record ([`ConnectionEntry`] in
+//! `ffi/boundary/handles.rs`): the two tables own things with different lifetimes. The
+//! connection table owns each connection from its Connect (or CreateTransportConnection) to its
+//! Disconnect (or Destroy), across any number of Init/Cleanup pairs; this library's `engines`
+//! owns the Jobs state of one Init, and is the exact set of engines that Cleanup must shut down
+//! before it stops the runtime. One mutex guards that set, and the three things that change it
+//! are each one step under it: creating an engine (only while the set is open), a connection
+//! going away (remove its engine) and Cleanup (close the set, take them all). Whichever of the
+//! last two comes first owns the engine's shutdown, the other finds nothing; an engine made
+//! for a connection whose close is under way is still in the set, so Cleanup shuts it down.
+//!
+//! Keeping the engine in the connection record instead (an `Option<Engine>` slot, which
+//! Cleanup empties by walking the connection table) was weighed and not done. Cleanup would
+//! then find its engines in a table whose membership changes under it: a closing connection
+//! leaves that table before its engine is shut down, and a call that looked the connection up
+//! just before may still make it an engine. To keep the guarantees, making an engine would take
+//! the library's lock and then the slot's (a lock order to keep), both places that close a
+//! connection would have to mark its slot closed before it leaves the table (so that no engine
+//! is made for it that Cleanup could no longer find), and a slot would be tagged with its Init
+//! to tell a stale engine from the current one. That is more locks and orderings, none of them
+//! under the loom models (`tests/loom_lifecycle.rs` checks the callback queue and an engine's
+//! operation table, not this), for what one mutex over one map gives here. The connection
+//! record stays the one record of the connection; this map is the one record of what an Init
+//! owns.
+//!
 //! Settings that outlive Init/Cleanup (the response timeout, the notify callback limit) live in
 //! atomics so they may be set at any time.
+//!
+//! [`ConnectionEntry`]: crate::ffi::boundary::handles::ConnectionEntry
 
 use crate::core::engine::{EngineConfig, OpId};
 use crate::core::runtime::Runtime;

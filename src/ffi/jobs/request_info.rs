@@ -2,7 +2,7 @@
 
 use crate::core::request::{Request, UpdateFields};
 use crate::core::JobsError;
-use crate::ffi::boundary::{job_state, qos, required_str, try_ref, try_str};
+use crate::ffi::boundary::{job_state, optional_str, qos, required_str, try_ref};
 use crate::ffi::types::{AwsIotJobsRequestInfo_t, AwsIotJobsUpdateInfo_t, IotMqttConnection_t};
 use std::ffi::c_void;
 
@@ -39,17 +39,8 @@ pub unsafe fn read<'a>(
     } else {
         None
     };
-    let client_token = if info.pClientToken.is_null() {
-        None
-    } else {
-        // SAFETY: as above.
-        let token = unsafe { try_str(info.pClientToken, info.clientTokenLength) }?;
-        Some(
-            token
-                .filter(|t| !t.is_empty())
-                .ok_or(JobsError::BadParameter)?,
-        )
-    };
+    // SAFETY: as above.
+    let client_token = unsafe { optional_str(info.pClientToken, info.clientTokenLength) }?;
     Ok(RequestView {
         connection: info.mqttConnection,
         thing,
@@ -69,17 +60,8 @@ pub unsafe fn update_fields<'a>(
     // SAFETY: forwarded contract.
     let info = unsafe { try_ref(p) }?;
     let status = job_state(info.newStatus)?;
-    let status_details = if info.pStatusDetails.is_null() {
-        None
-    } else {
-        // SAFETY: as above.
-        let details = unsafe { try_str(info.pStatusDetails, info.statusDetailsLength) }?;
-        Some(
-            details
-                .filter(|d| !d.is_empty())
-                .ok_or(JobsError::BadParameter)?,
-        )
-    };
+    // SAFETY: the status details are readable for their length (caller contract).
+    let status_details = unsafe { optional_str(info.pStatusDetails, info.statusDetailsLength) }?;
     Ok(UpdateFields {
         status,
         status_details,

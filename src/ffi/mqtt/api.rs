@@ -12,9 +12,10 @@
 
 use core::ffi::c_char;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
-use super::args::{self, MqttCallback, MqttResult, BAD_PARAMETER};
+use super::args::{self, MqttCallback, MqttResult, Subscription, BAD_PARAMETER};
 use super::connection::{self, status_of, MqttConnection, MqttOperation, ASYNC_PATIENCE};
 use crate::core::transport::Qos;
 use crate::ffi::boundary::{guard, MQTT_PANIC};
@@ -206,6 +207,25 @@ pub unsafe extern "C" fn IotMqtt_PublishAsync(
     })
 }
 
+/// The connection and the subscription list of a subscribe or unsubscribe call, after the
+/// checks each of them makes first, in v4's order: the library initialized, a live connection,
+/// a valid list (at most AWS IoT's filters per request on an AWS IoT connection).
+///
+/// # Safety
+/// `list` is NULL or `count` valid entries.
+unsafe fn subscription_call(
+    handle: IotMqttConnection_t,
+    list: *const IotMqttSubscription_t,
+    count: usize,
+    subscribe: bool,
+) -> MqttResult<(Arc<MqttConnection>, Vec<Subscription>)> {
+    initialized()?;
+    let connection = connection::lookup(handle)?;
+    // SAFETY: caller contract.
+    let list = unsafe { args::subscriptions(list, count, subscribe, connection.aws_iot) }?;
+    Ok((connection, list))
+}
+
 /// Subscribes to every filter of the list (QoS 0 or 1, each with its callback) and waits up to
 /// `timeoutMs` for the SUBACK. The list is copied; messages arrive on the connection's callback
 /// thread with an `IotMqttCallbackParam_t` whose pointers are valid during the call. At most
@@ -224,16 +244,9 @@ pub unsafe extern "C" fn IotMqtt_SubscribeSync(
 ) -> IotMqttError_t {
     let _ = flags;
     run(|| {
-        initialized()?;
-        let connection = connection::lookup(mqttConnection)?;
         // SAFETY: NULL or `subscriptionCount` valid entries (caller contract).
-        let list = unsafe {
-            args::subscriptions(
-                pSubscriptionList,
-                subscriptionCount,
-                true,
-                connection.aws_iot,
-            )
+        let (connection, list) = unsafe {
+            subscription_call(mqttConnection, pSubscriptionList, subscriptionCount, true)
         }?;
         Ok(connection.subscribe(&list, ms(timeoutMs)))
     })
@@ -253,16 +266,9 @@ pub unsafe extern "C" fn IotMqtt_UnsubscribeSync(
 ) -> IotMqttError_t {
     let _ = flags;
     run(|| {
-        initialized()?;
-        let connection = connection::lookup(mqttConnection)?;
         // SAFETY: NULL or `subscriptionCount` valid entries (caller contract).
-        let list = unsafe {
-            args::subscriptions(
-                pSubscriptionList,
-                subscriptionCount,
-                false,
-                connection.aws_iot,
-            )
+        let (connection, list) = unsafe {
+            subscription_call(mqttConnection, pSubscriptionList, subscriptionCount, false)
         }?;
         Ok(connection.unsubscribe(&list, ms(timeoutMs)))
     })
@@ -282,15 +288,13 @@ unsafe fn subscription_async(
     pOperation: *mut IotMqttOperation_t,
 ) -> IotMqttError_t {
     run(|| {
-        initialized()?;
-        let connection = connection::lookup(mqttConnection)?;
         // SAFETY: NULL or `subscriptionCount` valid entries (caller contract).
-        let list = unsafe {
-            args::subscriptions(
+        let (connection, list) = unsafe {
+            subscription_call(
+                mqttConnection,
                 pSubscriptionList,
                 subscriptionCount,
                 subscribe,
-                connection.aws_iot,
             )
         }?;
         // SAFETY: NULL or valid (caller contract).
