@@ -343,8 +343,10 @@ fn the_broker_restarted_mid_run_loses_no_operation_and_notifications_resume() {
     assert!(eventually(|| notes.lock().len() == 1));
 
     // Operations in flight when the broker dies: the responder is told to stay silent, so
-    // they are still waiting for replies.
-    for _ in 0..3 {
+    // they are still waiting for replies. Six silences for three requests: a request whose
+    // PUBACK the dying broker never sent is published again after the reconnect (QoS 1), and
+    // that copy must find the responder silent too.
+    for _ in 0..6 {
         responder
             .jobs
             .lock()
@@ -410,9 +412,11 @@ fn an_operation_submitted_while_the_broker_is_down_succeeds_once_it_is_back() {
         max: Duration::from_millis(2500),
     };
     let client = Client::connect(&s);
+    // Measured from the kill, which comes before the loss: noticing the loss below can take
+    // a while on a loaded machine, and the reconnect's 2.5 s count from the loss itself.
+    let lost_at = Instant::now();
     broker.kill();
     assert!(eventually(|| client.events.lost.load(Ordering::SeqCst) == 1));
-    let lost_at = Instant::now();
     let listener = responder.clone();
     let restarter = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(300));
