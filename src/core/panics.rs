@@ -42,18 +42,29 @@ fn contain_reporting<R>(
     match result {
         Ok(value) => Some(value),
         Err(payload) => {
-            let location = LOCATION.with(|slot| slot.borrow_mut().take());
-            report(&format!(
-                "a panic in {context} was contained: {} (at {})",
-                message(payload.as_ref()),
-                location.as_deref().unwrap_or("an unknown place")
-            ));
+            report(&contained_report(context, payload.as_ref()));
             None
         }
     }
 }
 
+/// The report of a contained panic: its message and where it happened. Out of line, so that
+/// every entry point that `contain` is inlined into carries only a call for its unlikely path.
+#[cold]
+#[inline(never)]
+fn contained_report(context: &str, payload: &(dyn Any + Send)) -> String {
+    let location = LOCATION.with(|slot| slot.borrow_mut().take());
+    format!(
+        "a panic in {context} was contained: {} (at {})",
+        message(payload),
+        location.as_deref().unwrap_or("an unknown place")
+    )
+}
+
 /// Puts the recording hook in front of the hook in place (once per process).
+///
+/// Out of line: every entry point calls it, and after the first call it only checks a `Once`.
+#[inline(never)]
 fn install_hook() {
     static ONCE: Once = Once::new();
     if std::thread::panicking() {
