@@ -13,3 +13,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 # boto3 and the AWS CLI for the emulator's boto3 flow and the command line's tests.
 "$(dirname "$0")/python-venv.sh"
+# The dist libraries rebuild Rust's standard library (scripts/build-lib.sh): its sources.
+if command -v rustup >/dev/null 2>&1; then
+    rustup component add rust-src >/dev/null
+fi
