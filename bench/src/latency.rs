@@ -56,7 +56,14 @@ impl Window {
             s.failed += 1;
         }
         s.last = Some(Instant::now());
-        self.changed.notify_all();
+        // One slot freed: one submitter can use it (waking all of them for each completion
+        // only made them compete for the lock on the client's share of two cores). The last
+        // completion wakes everyone, `drain` included.
+        if s.in_flight == 0 {
+            self.changed.notify_all();
+        } else {
+            self.changed.notify_one();
+        }
     }
 
     /// Waits until nothing is in flight; (completed, failed, time of the last completion).
