@@ -63,6 +63,18 @@ impl<T> Queue<T> {
     }
 
     /// Refuses every later push. Items already queued are still handed out.
+    /// Like [`Queue::push`], without waking a consumer: the item waits for the consumer's
+    /// next look (its timeout, or an item pushed with [`Queue::push`]). For notes that may
+    /// wait a little, where a wake-up for each would cost more than the work.
+    pub fn push_quiet(&self, item: T) -> bool {
+        let mut state = self.state.lock();
+        if state.closed {
+            return false;
+        }
+        state.items.push_back(item);
+        true
+    }
+
     pub fn close(&self) {
         self.state.lock().closed = true;
         self.ready.notify_all();

@@ -2,8 +2,13 @@
 //!
 //! [`Acks::watch`] takes a publish's delivery token and what to do if it fails. Each token is
 //! polled once as a future with a waker of ours: when Paho completes it (on its own thread,
-//! holding the token's lock), the waker only sends the publish's number to the
-//! `awsiotjobs-mqtt-acks` thread, which polls it again there. A delivered publish is forgotten;
+//! holding the token's lock), the waker only leaves the publish's number for the
+//! `awsiotjobs-mqtt-acks` thread, which polls it again there. The waker does not wake that
+//! thread: while publishes are watched, the thread looks every `SETTLE` and takes all the
+//! numbers left meanwhile, so that a PUBACK costs no thread switch (it cost one per publish,
+//! on a path that has two others: Paho's send thread and the callback thread). A watch that
+//! finds the table empty wakes it, so it never sleeps a whole `SWEEP` with publishes watched.
+//! A delivered publish is forgotten;
 //! one that failed because the link dropped is sent again on the next link while its deadline
 //! allows (as a blocking publish would have been), and otherwise its failure callback runs,
 //! once, on that thread. A publish nobody hears of by its deadline fails with `Timeout`.
@@ -30,6 +35,8 @@ use crate::core::transport::{PublishFailed, TransportError};
 enum Note {
     /// A watched publish completed (or may have): its number.
     Woken(u64),
+    /// The table was empty and is no longer: look every `SETTLE` from now on.
+    Watching,
     /// The transport is closing: fail everything and end.
     Stop,
 }
@@ -42,11 +49,11 @@ struct Wakes {
 
 impl Wake for Wakes {
     fn wake(self: Arc<Self>) {
-        self.notes.push(Note::Woken(self.id));
+        self.notes.push_quiet(Note::Woken(self.id));
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.notes.push(Note::Woken(self.id));
+        self.notes.push_quiet(Note::Woken(self.id));
     }
 }
 
@@ -82,6 +89,10 @@ pub struct Acks {
 
 /// How often the thread looks for publishes past their deadline.
 const SWEEP: Duration = Duration::from_millis(250);
+
+/// How often the thread takes the completions the wakers left, while publishes are watched:
+/// how late a failed publish is sent again or reported, at most.
+const SETTLE: Duration = Duration::from_millis(2);
 
 enum Polled {
     Delivered,
@@ -157,6 +168,9 @@ fn watch(shared: &Shared, token: paho::DeliveryToken, failed: PublishFailed, dea
     // Entered before it is first polled, with the table locked while polling: a wake-up
     // that comes at once finds it there.
     let mut watched = shared.watched.lock();
+    if watched.is_empty() {
+        shared.notes.push(Note::Watching);
+    }
     let entry = watched.entry(id).or_insert(Watched {
         token,
         failed,
@@ -176,9 +190,19 @@ fn watch(shared: &Shared, token: paho::DeliveryToken, failed: PublishFailed, dea
 
 fn run(shared: &Arc<Shared>, notes: &Queue<Note>, resend: &Weak<dyn Resend>) {
     let mut swept = Instant::now();
+    // While publishes are watched and nothing comes (a link that is down), the looks back off
+    // from SETTLE to SWEEP; any note brings them back to SETTLE.
+    let mut wait = SETTLE;
     loop {
-        match notes.pop_until(Instant::now() + SWEEP) {
-            Popped::Item(Note::Woken(id)) => settle(shared, id, resend),
+        if shared.watched.lock().is_empty() {
+            wait = SWEEP;
+        }
+        match notes.pop_until(Instant::now() + wait) {
+            Popped::Item(Note::Woken(id)) => {
+                settle(shared, id, resend);
+                wait = SETTLE;
+            }
+            Popped::Item(Note::Watching) => wait = SETTLE,
             Popped::Item(Note::Stop) | Popped::Closed => {
                 let all: Vec<Watched> = shared.watched.lock().drain().map(|(_, w)| w).collect();
                 for watched in all {
@@ -186,7 +210,7 @@ fn run(shared: &Arc<Shared>, notes: &Queue<Note>, resend: &Weak<dyn Resend>) {
                 }
                 return;
             }
-            Popped::TimedOut => {}
+            Popped::TimedOut => wait = (wait * 2).min(SWEEP),
         }
         if swept.elapsed() >= SWEEP {
             expire(shared);
