@@ -88,6 +88,12 @@ pub struct SubTable {
     refused: HashMap<String, Instant>,
     /// How many entries have `idle_since` set (kept so that `lingering` is O(1)).
     idle: usize,
+    /// Under these bounds, no lingering entry can be picked before this instant (the oldest
+    /// one's lingering plus the shorter of `grace` and `linger_idle`, as the last look found
+    /// them): spares a gateway going round more things than the bounds keep a sort of every
+    /// lingering entry for each operation. Entries that start lingering later are picked later
+    /// still.
+    quiet_until: Option<(Instant, Bounds)>,
 }
 
 /// Sets an entry's idle mark, keeping the table's count of idle entries.
@@ -178,6 +184,12 @@ impl SubTable {
     /// `unsubscribed` when done. Refusals older than `linger_idle` are forgotten.
     pub fn evictions(&mut self, now: Instant, bounds: &Bounds) -> Vec<String> {
         self.refused.retain(|_, until| now < *until);
+        if self
+            .quiet_until
+            .is_some_and(|(until, under)| now < until && under == *bounds)
+        {
+            return Vec::new();
+        }
         let mut lingering: Vec<(Instant, &String)> = self
             .entries
             .iter()
@@ -197,6 +209,14 @@ impl SubTable {
             })
             .map(|(_, (_, k))| (*k).clone())
             .collect();
+        // The oldest entry left lingering (sorted: the first one not chosen) can go at the
+        // earliest this long after it began to linger; with a zero wait, at any time.
+        let wait = bounds.grace.min(bounds.linger_idle);
+        self.quiet_until = lingering
+            .iter()
+            .find(|(_, k)| !chosen.contains(*k))
+            .filter(|_| !wait.is_zero())
+            .map(|(since, _)| (*since + wait, *bounds));
         for thing in &chosen {
             self.mark(thing, SubState::UnsubscribeQueued);
         }
@@ -272,6 +292,7 @@ impl SubTable {
         self.entries.clear();
         self.refused.clear();
         self.idle = 0;
+        self.quiet_until = None;
     }
 }
 
@@ -354,6 +375,39 @@ mod tests {
         let evicted = t.evictions(now, &bounds(64, 1));
         assert_eq!(evicted, vec!["b".to_owned()]);
         assert!(!t.over(&bounds(64, 1)), "nothing lingers any more");
+    }
+
+    #[test]
+    fn a_look_before_the_oldest_could_go_picks_nothing_and_one_after_picks_it() {
+        let with_grace = Bounds {
+            grace: Duration::from_secs(5),
+            ..bounds(0, 64)
+        };
+        let mut t = SubTable::default();
+        let now = Instant::now();
+        for thing in ["a", "b"] {
+            subscribe(&mut t, thing, false);
+        }
+        t.release("a", now);
+        // Over the bounds (nothing may linger), but "a" lingered less than its grace.
+        assert!(t.over(&with_grace));
+        assert!(t
+            .evictions(now + Duration::from_secs(1), &with_grace)
+            .is_empty());
+        // "b" starts lingering later: it can go later still, "a" first.
+        t.release("b", now + Duration::from_secs(2));
+        let early = now + Duration::from_millis(4_999);
+        assert!(t.evictions(early, &with_grace).is_empty());
+        let due = now + Duration::from_secs(5);
+        assert_eq!(t.evictions(due, &with_grace), vec!["a".to_owned()]);
+        assert!(t.evictions(due, &with_grace).is_empty());
+        let b_due = now + Duration::from_secs(7);
+        assert_eq!(t.evictions(b_due, &with_grace), vec!["b".to_owned()]);
+        // Other bounds are looked at afresh.
+        subscribe(&mut t, "c", false);
+        t.release("c", b_due);
+        assert!(t.evictions(b_due, &with_grace).is_empty());
+        assert_eq!(t.evictions(b_due, &bounds(0, 64)), vec!["c".to_owned()]);
     }
 
     #[test]
