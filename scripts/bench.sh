@@ -1,7 +1,7 @@
 #!/bin/sh
 # The benchmarks of BENCHMARKS.md, in one invocation against one emulator process.
 #
-#   scripts/bench.sh [all|latency|throughput|wan|inbound|flood|disconnect|memory|footprint|cpu]... [--quick]
+#   scripts/bench.sh [all|latency|throughput|floor-ratio|wan|inbound|flood|disconnect|memory|footprint|cpu]... [--quick]
 #   scripts/bench.sh footprint-variants      the library's size under candidate release profiles
 #
 # Builds the library (rlib, .so, .a), the emulator and the bench in release mode, then runs

@@ -194,7 +194,7 @@ pub fn latency(port: u16, rounds: usize, per_round: usize, verdicts: &mut Vec<Ve
 }
 
 /// Pipelined UpdateAsync: up to `window` operations in flight over `things` things, issued by
-/// a few threads (each publish waits for its PUBACK), for about `duration`. Returns ops/s.
+/// `BENCH_SUBMITTERS` threads (4 unless set), for about `duration`. Returns ops/s and failures.
 pub fn pipelined(
     conn: &Conn,
     window: usize,
@@ -202,18 +202,29 @@ pub fn pipelined(
     duration: Duration,
     flags: u32,
 ) -> (f64, u64) {
+    let submitters = std::env::var("BENCH_SUBMITTERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4);
+    pipelined_by(conn, window, things, duration, flags, submitters)
+}
+
+/// [`pipelined`] with `submitters` submitting threads (at most `window`).
+pub fn pipelined_by(
+    conn: &Conn,
+    window: usize,
+    things: usize,
+    duration: Duration,
+    flags: u32,
+    submitters: usize,
+) -> (f64, u64) {
     let names: Arc<Vec<CString>> = Arc::new((0..things).map(|i| cstring(&thing(i))).collect());
     let job = cstring(JOB);
     let win = Window::new(window);
     let done = win.completion();
     let stop = AtomicBool::new(false);
     let start = Instant::now();
-    let submitters = window.min(
-        std::env::var("BENCH_SUBMITTERS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(4),
-    );
+    let submitters = submitters.clamp(1, window);
     std::thread::scope(|scope| {
         for t in 0..submitters {
             let (names, job, win, stop, done) = (&names, &job, &win, &stop, &done);

@@ -10,6 +10,7 @@ pub mod cpu;
 pub mod disconnect;
 pub mod emulator;
 pub mod flood;
+pub mod floor;
 pub mod footprint;
 pub mod inbound;
 pub mod latency;

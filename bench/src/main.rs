@@ -1,7 +1,7 @@
 //! awsiotjobs-bench: the figures of BENCHMARKS.md, printed as markdown tables.
 //!
 //! ```text
-//! awsiotjobs-bench [all|latency|throughput|wan|inbound|flood|disconnect|memory|footprint|cpu]... [--quick]
+//! awsiotjobs-bench [all|latency|throughput|floor-ratio|wan|inbound|flood|disconnect|memory|footprint|cpu]... [--quick]
 //! awsiotjobs-bench footprint --lib-dir DIR --label NAME
 //! ```
 //!
@@ -10,8 +10,8 @@
 //! `--quick` shrinks every count (a smoke run, not figures to record).
 
 use awsiotjobs_bench::{
-    alloc, capi, cpu, disconnect, emulator, flood, footprint, inbound, latency, memory, mosquitto,
-    report, wan,
+    alloc, capi, cpu, disconnect, emulator, flood, floor, footprint, inbound, latency, memory,
+    mosquitto, report, wan,
 };
 
 use std::path::PathBuf;
@@ -24,6 +24,7 @@ static ALLOCATOR: alloc::Counting = alloc::Counting;
 const SECTIONS: &[&str] = &[
     "latency",
     "throughput",
+    "floor-ratio",
     "wan",
     "inbound",
     "flood",
@@ -119,6 +120,12 @@ fn main() {
             "throughput" => latency::throughput(
                 emulator.mqtt_port,
                 emulator.pid(),
+                Duration::from_millis(scale(2000, 300) as u64),
+                &mut verdicts,
+            ),
+            "floor-ratio" => floor::floor_ratio(
+                emulator.mqtt_port,
+                scale(5, 1),
                 Duration::from_millis(scale(2000, 300) as u64),
                 &mut verdicts,
             ),

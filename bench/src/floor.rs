@@ -1,0 +1,119 @@
+//! Pipelined UpdateAsync against the raw Paho floor, interleaved: for each row, the floor (a
+//! plain Paho client publishing the same Jobs requests itself, `raw::RawJobs::pipelined`) and
+//! the library run one after the other, `rounds` times, and the row reports the medians and
+//! the ratio of the medians. The throughput section measures its two floor rows first and
+//! every library row later, so on a shared machine its ratios mix in whatever the load did
+//! meanwhile; here each library run has a floor run next to it. Each row also gives the
+//! context switches of this process (the client side) per operation, from `getrusage`: on a
+//! shared machine a steadier figure of what the path costs than its rate.
+
+use crate::capi::{Conn, FLAG_KEEP_SUBSCRIPTIONS};
+use crate::emulator::JOB;
+use crate::latency::pipelined_by;
+use crate::raw::RawJobs;
+use crate::report::{Table, Verdict};
+use std::time::Duration;
+
+/// Things the requests go round, as in the throughput section's floor rows.
+const THINGS: usize = 16;
+
+/// Context switches of this process so far (voluntary and not, every thread, ended ones too).
+fn switches() -> f64 {
+    // SAFETY: getrusage fills the struct it is given; a zeroed rusage is a valid one.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return f64::NAN;
+    }
+    (usage.ru_nvcsw + usage.ru_nivcsw) as f64
+}
+
+/// Runs `f` (which returns ops/s) for about `duration`; ops/s and context switches per op.
+fn counted(duration: Duration, f: impl FnOnce() -> f64) -> (f64, f64) {
+    let before = switches();
+    let rate = f();
+    (
+        rate,
+        (switches() - before) / (rate * duration.as_secs_f64()),
+    )
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    }
+}
+
+pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut Vec<Verdict>) {
+    let aws = Conn::mqtt("127.0.0.1", port, "bench-floor-aws", true);
+    let generic = Conn::mqtt("127.0.0.1", port, "bench-floor-generic", false);
+    let table = Table::new(
+        &format!(
+            "Throughput against the floor, interleaved ({rounds} rounds of floor then library, \
+             {THINGS} things, medians)"
+        ),
+        &[
+            "path",
+            "N in flight",
+            "submitting threads",
+            "floor ops/s",
+            "library ops/s",
+            "library / floor",
+            "per-round ratios",
+            "switches/op floor",
+            "switches/op library",
+            "failed",
+        ],
+    );
+    // (path, connection, flags, submitting threads)
+    let paths: [(&str, &Conn, u32, usize); 3] = [
+        ("awsIotMqttMode", &aws, 0, 4),
+        ("awsIotMqttMode", &aws, 0, 1),
+        ("generic, KEEP", &generic, FLAG_KEEP_SUBSCRIPTIONS, 4),
+    ];
+    let mut worst = f64::INFINITY;
+    for &n in &[64usize, 256] {
+        for &(label, conn, flags, submitters) in &paths {
+            let (mut floors, mut libs, mut ratios, mut failed) = (vec![], vec![], vec![], 0);
+            let (mut floor_sw, mut lib_sw) = (vec![], vec![]);
+            for _ in 0..rounds {
+                let (floor, sw) = counted(duration, || {
+                    RawJobs::pipelined(port, n, THINGS, JOB, duration)
+                });
+                floor_sw.push(sw);
+                let (lib, sw) = counted(duration, || {
+                    let (rate, f) = pipelined_by(conn, n, THINGS, duration, flags, submitters);
+                    failed += f;
+                    rate
+                });
+                lib_sw.push(sw);
+                ratios.push(format!("{:.2}", lib / floor));
+                floors.push(floor);
+                libs.push(lib);
+            }
+            let (floor, lib) = (median(&mut floors), median(&mut libs));
+            worst = worst.min(lib / floor);
+            table.row(vec![
+                label.into(),
+                n.to_string(),
+                submitters.to_string(),
+                format!("{floor:.0}"),
+                format!("{lib:.0}"),
+                format!("{:.2}", lib / floor),
+                ratios.join(" "),
+                format!("{:.2}", median(&mut floor_sw)),
+                format!("{:.2}", median(&mut lib_sw)),
+                failed.to_string(),
+            ]);
+        }
+    }
+    verdicts.push(Verdict {
+        figure: "pipelined UpdateAsync / raw Paho floor, N 64 and 256 (worst row, medians)".into(),
+        value: format!("{worst:.2}×"),
+        target: "≥ 0.95×".into(),
+        met: Some(worst >= 0.95),
+    });
+}
