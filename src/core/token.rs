@@ -19,10 +19,20 @@ fn prefix() -> &'static str {
     })
 }
 
-/// A fresh token, at most 29 characters long (`xxxxxxxx-N`).
+/// The longest token: the prefix, a dash and the longest `u64`.
+const MAX_LEN: usize = 8 + 1 + 20;
+
+/// A fresh token, at most 29 characters long (`xxxxxxxx-N`), in one allocation (`format!`
+/// grew its string twice on the way).
 pub fn next() -> String {
+    use std::fmt::Write as _;
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{}-{}", prefix(), n)
+    let mut token = String::with_capacity(MAX_LEN);
+    token.push_str(prefix());
+    token.push('-');
+    // Writing into a String cannot fail.
+    let _ = write!(token, "{n}");
+    token
 }
 
 #[cfg(test)]
