@@ -3,7 +3,9 @@
 //! the library run one after the other, `rounds` times, and the row reports the medians and
 //! the ratio of the medians. The throughput section measures its two floor rows first and
 //! every library row later, so on a shared machine its ratios mix in whatever the load did
-//! meanwhile; here each library run has a floor run next to it. Each row also gives the
+//! meanwhile; here each library run has a floor run next to it. Rows run the library with four
+//! submitting threads, with one, and with none (`refill`: each completion starts the next
+//! operation from the callback, as the floor's one thread publishes once it read a reply). Each row also gives the
 //! context switches of this process (the client side) per operation, from `getrusage`: on a
 //! shared machine a steadier figure of what the path costs than its rate.
 
@@ -11,6 +13,7 @@ use crate::capi::{Conn, FLAG_KEEP_SUBSCRIPTIONS};
 use crate::emulator::JOB;
 use crate::latency::pipelined_by;
 use crate::raw::RawJobs;
+use crate::refill::refilled;
 use crate::report::{Table, Verdict};
 use std::time::Duration;
 
@@ -68,11 +71,13 @@ pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut 
             "failed",
         ],
     );
-    // (path, connection, flags, submitting threads)
-    let paths: [(&str, &Conn, u32, usize); 3] = [
+    // (path, connection, flags, submitting threads: 0 for refilled from the callback)
+    let paths: [(&str, &Conn, u32, usize); 5] = [
         ("awsIotMqttMode", &aws, 0, 4),
         ("awsIotMqttMode", &aws, 0, 1),
+        ("awsIotMqttMode", &aws, 0, 0),
         ("generic, KEEP", &generic, FLAG_KEEP_SUBSCRIPTIONS, 4),
+        ("generic, KEEP", &generic, FLAG_KEEP_SUBSCRIPTIONS, 0),
     ];
     let mut worst = f64::INFINITY;
     for &n in &[64usize, 256] {
@@ -85,7 +90,10 @@ pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut 
                 });
                 floor_sw.push(sw);
                 let (lib, sw) = counted(duration, || {
-                    let (rate, f) = pipelined_by(conn, n, THINGS, duration, flags, submitters);
+                    let (rate, f) = match submitters {
+                        0 => refilled(conn, n, THINGS, duration, flags),
+                        _ => pipelined_by(conn, n, THINGS, duration, flags, submitters),
+                    };
                     failed += f;
                     rate
                 });
@@ -99,7 +107,10 @@ pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut 
             table.row(vec![
                 label.into(),
                 n.to_string(),
-                submitters.to_string(),
+                match submitters {
+                    0 => "none: refilled from the callback".into(),
+                    _ => submitters.to_string(),
+                },
                 format!("{floor:.0}"),
                 format!("{lib:.0}"),
                 format!("{:.2}", lib / floor),

@@ -18,5 +18,6 @@ pub mod memory;
 pub mod mosquitto;
 pub mod proxy;
 pub mod raw;
+pub mod refill;
 pub mod report;
 pub mod wan;

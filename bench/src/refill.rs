@@ -1,0 +1,96 @@
+//! Pipelined UpdateAsync refilled from the completion callback: `window` operations are
+//! started, and each completion starts the next one on the library's callback thread (a
+//! callback may call the API), as firmware that chains its requests does. No thread of the
+//! application stands between a reply and the next request, as in the raw Paho floor, whose
+//! one thread publishes as soon as it has read a reply; the submitting threads of
+//! `latency::pipelined` add a thread switch per operation of their own.
+
+use crate::capi::{cstring, Completion, Conn, STATE_IN_PROGRESS, STATUS_PENDING, SUCCESS};
+use crate::emulator::{thing, JOB};
+use crate::latency::Window;
+use std::ffi::CString;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+struct Chain {
+    /// The connection and the completion, by address: both outlive every operation, since
+    /// `refilled` drains the window before it returns.
+    conn: usize,
+    done: OnceLock<usize>,
+    names: Vec<CString>,
+    job: CString,
+    flags: u32,
+    next: AtomicUsize,
+    stop: AtomicBool,
+    window: Arc<Window>,
+    /// Callbacks running: the completion is dropped only once none is.
+    inside: AtomicUsize,
+}
+
+impl Chain {
+    fn submit(&self) {
+        let Some(&done) = self.done.get() else {
+            return;
+        };
+        self.window.acquire();
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: see the fields' comment; `Conn` and `Completion` are Sync.
+        let (conn, done) = unsafe { (&*(self.conn as *const Conn), &*(done as *const Completion)) };
+        let status = conn.update_async(
+            &self.names[i % self.names.len()],
+            &self.job,
+            STATE_IN_PROGRESS,
+            0,
+            self.flags,
+            done,
+        );
+        if status != STATUS_PENDING {
+            self.window.complete(false);
+        }
+    }
+}
+
+/// Runs for about `duration`; ops/s and failures.
+pub fn refilled(
+    conn: &Conn,
+    window: usize,
+    things: usize,
+    duration: Duration,
+    flags: u32,
+) -> (f64, u64) {
+    let chain = Arc::new(Chain {
+        conn: conn as *const Conn as usize,
+        done: OnceLock::new(),
+        names: (0..things).map(|i| cstring(&thing(i))).collect(),
+        job: cstring(JOB),
+        flags,
+        next: AtomicUsize::new(0),
+        stop: AtomicBool::new(false),
+        window: Window::new(window),
+        inside: AtomicUsize::new(0),
+    });
+    let on_done = chain.clone();
+    let done = Completion::new(move |result, _| {
+        on_done.inside.fetch_add(1, Ordering::SeqCst);
+        on_done.window.complete(result == SUCCESS);
+        if !on_done.stop.load(Ordering::Relaxed) {
+            on_done.submit();
+        }
+        // The last use of what the closure holds: `refilled` may drop it from now on.
+        on_done.inside.fetch_sub(1, Ordering::SeqCst);
+    });
+    let _ = chain.done.set(&done as *const Completion as usize);
+    let start = Instant::now();
+    for _ in 0..window {
+        chain.submit();
+    }
+    std::thread::sleep(duration);
+    chain.stop.store(true, Ordering::Relaxed);
+    let (completed, failed, last) = chain.window.drain();
+    while chain.inside.load(Ordering::SeqCst) > 0 {
+        std::thread::yield_now();
+    }
+    let elapsed = last.unwrap_or_else(Instant::now) - start;
+    (completed as f64 / elapsed.as_secs_f64(), failed)
+}
