@@ -52,17 +52,14 @@ pub enum Popped<T> {
 impl<T> Queue<T> {
     /// Adds `item` at the end; false (the item dropped) once the queue is closed.
     pub fn push(&self, item: T) -> bool {
-        let mut state = self.state.lock();
-        if state.closed {
-            return false;
+        // The lock is released before the wake-up, so the woken consumer finds it free.
+        let pushed = self.push_quiet(item);
+        if pushed {
+            self.ready.notify_one();
         }
-        state.items.push_back(item);
-        drop(state);
-        self.ready.notify_one();
-        true
+        pushed
     }
 
-    /// Refuses every later push. Items already queued are still handed out.
     /// Like [`Queue::push`], without waking a consumer: the item waits for the consumer's
     /// next look (its timeout, or an item pushed with [`Queue::push`]). For notes that may
     /// wait a little, where a wake-up for each would cost more than the work.
@@ -75,6 +72,7 @@ impl<T> Queue<T> {
         true
     }
 
+    /// Refuses every later push. Items already queued are still handed out.
     pub fn close(&self) {
         self.state.lock().closed = true;
         self.ready.notify_all();

@@ -191,12 +191,10 @@ fn watch(shared: &Shared, token: paho::DeliveryToken, failed: PublishFailed, dea
 fn run(shared: &Arc<Shared>, notes: &Queue<Note>, resend: &Weak<dyn Resend>) {
     let mut swept = Instant::now();
     // While publishes are watched and nothing comes (a link that is down), the looks back off
-    // from SETTLE to SWEEP; any note brings them back to SETTLE.
-    let mut wait = SETTLE;
+    // from SETTLE to SWEEP; any note brings them back to SETTLE. The table is looked at only
+    // when a wait ran out, not for every note taken.
+    let mut wait = SWEEP;
     loop {
-        if shared.watched.lock().is_empty() {
-            wait = SWEEP;
-        }
         match notes.pop_until(Instant::now() + wait) {
             Popped::Item(Note::Woken(id)) => {
                 settle(shared, id, resend);
@@ -210,6 +208,7 @@ fn run(shared: &Arc<Shared>, notes: &Queue<Note>, resend: &Weak<dyn Resend>) {
                 }
                 return;
             }
+            Popped::TimedOut if shared.watched.lock().is_empty() => wait = SWEEP,
             Popped::TimedOut => wait = (wait * 2).min(SWEEP),
         }
         if swept.elapsed() >= SWEEP {
