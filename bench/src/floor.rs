@@ -5,9 +5,10 @@
 //! every library row later, so on a shared machine its ratios mix in whatever the load did
 //! meanwhile; here each library run has a floor run next to it. Rows run the library with four
 //! submitting threads, with one, and with none (`refill`: each completion starts the next
-//! operation from the callback, as the floor's one thread publishes once it read a reply). Each row also gives the
-//! context switches of this process (the client side) per operation, from `getrusage`: on a
-//! shared machine a steadier figure of what the path costs than its rate.
+//! operation from the callback, as the floor's one thread publishes once it read a reply).
+//! Each row also gives the context switches of this process (the client side) per operation,
+//! from `getrusage`: on a shared machine a steadier figure of what the path costs than its
+//! rate.
 
 use crate::capi::{Conn, FLAG_KEEP_SUBSCRIPTIONS};
 use crate::emulator::JOB;
@@ -15,7 +16,7 @@ use crate::latency::pipelined_by;
 use crate::raw::RawJobs;
 use crate::refill::refilled;
 use crate::report::{Table, Verdict};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Things the requests go round, as in the throughput section's floor rows.
 const THINGS: usize = 16;
@@ -30,14 +31,13 @@ fn switches() -> f64 {
     (usage.ru_nvcsw + usage.ru_nivcsw) as f64
 }
 
-/// Runs `f` (which returns ops/s) for about `duration`; ops/s and context switches per op.
-fn counted(duration: Duration, f: impl FnOnce() -> f64) -> (f64, f64) {
-    let before = switches();
+/// Runs `f` (which returns ops/s); ops/s and context switches per op, the operations counted
+/// as the rate times the time `f` took.
+fn counted(f: impl FnOnce() -> f64) -> (f64, f64) {
+    let (before, start) = (switches(), Instant::now());
     let rate = f();
-    (
-        rate,
-        (switches() - before) / (rate * duration.as_secs_f64()),
-    )
+    let ops = rate * start.elapsed().as_secs_f64();
+    (rate, (switches() - before) / ops)
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -85,11 +85,9 @@ pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut 
             let (mut floors, mut libs, mut ratios, mut failed) = (vec![], vec![], vec![], 0);
             let (mut floor_sw, mut lib_sw) = (vec![], vec![]);
             for _ in 0..rounds {
-                let (floor, sw) = counted(duration, || {
-                    RawJobs::pipelined(port, n, THINGS, JOB, duration)
-                });
+                let (floor, sw) = counted(|| RawJobs::pipelined(port, n, THINGS, JOB, duration));
                 floor_sw.push(sw);
-                let (lib, sw) = counted(duration, || {
+                let (lib, sw) = counted(|| {
                     let (rate, f) = match submitters {
                         0 => refilled(conn, n, THINGS, duration, flags),
                         _ => pipelined_by(conn, n, THINGS, duration, flags, submitters),

@@ -75,6 +75,14 @@ impl Window {
         (s.completed, s.failed, s.last)
     }
 
+    /// Waits until nothing is in flight; the rate of completions from `start` to the last one
+    /// (ops/s) and the failures.
+    pub fn drain_rate(&self, start: Instant) -> (f64, u64) {
+        let (completed, failed, last) = self.drain();
+        let elapsed = last.unwrap_or_else(Instant::now) - start;
+        (completed as f64 / elapsed.as_secs_f64(), failed)
+    }
+
     /// A completion that frees a slot, counting the result.
     pub fn completion(self: &Arc<Window>) -> Completion {
         let window = self.clone();
@@ -250,9 +258,7 @@ pub fn pipelined_by(
         std::thread::sleep(duration);
         stop.store(true, Ordering::Relaxed);
     });
-    let (completed, failed, last) = win.drain();
-    let elapsed = last.unwrap_or_else(Instant::now) - start;
-    (completed as f64 / elapsed.as_secs_f64(), failed)
+    win.drain_rate(start)
 }
 
 /// The throughput sweep over window sizes and thing counts.

@@ -87,10 +87,9 @@ pub fn refilled(
     }
     std::thread::sleep(duration);
     chain.stop.store(true, Ordering::Relaxed);
-    let (completed, failed, last) = chain.window.drain();
+    let result = chain.window.drain_rate(start);
     while chain.inside.load(Ordering::SeqCst) > 0 {
         std::thread::yield_now();
     }
-    let elapsed = last.unwrap_or_else(Instant::now) - start;
-    (completed as f64 / elapsed.as_secs_f64(), failed)
+    result
 }
