@@ -134,6 +134,19 @@ pub(crate) struct Ctx {
     pub(crate) calls: AtomicUsize,
 }
 
+impl Ctx {
+    /// The context a transport function was given, with the call counted.
+    ///
+    /// # Safety
+    /// `ctx` is the `Ctx` made for the connection, alive until the connection is destroyed.
+    unsafe fn called<'a>(ctx: *mut c_void) -> &'a Ctx {
+        // SAFETY: caller contract.
+        let ctx = unsafe { &*(ctx as *const Ctx) };
+        ctx.calls.fetch_add(1, Ordering::Relaxed);
+        ctx
+    }
+}
+
 pub(crate) unsafe fn read_filters(filters: Filters, lengths: *const usize, count: usize) {
     assert!(count > 0 && !filters.is_null() && !lengths.is_null());
     for i in 0..count {
@@ -154,8 +167,7 @@ pub(crate) unsafe extern "C" fn t_subscribe(
     _timeout: u32,
 ) -> u32 {
     // SAFETY: our context, alive until the connection is destroyed.
-    let ctx = unsafe { &*(ctx as *const Ctx) };
-    ctx.calls.fetch_add(1, Ordering::Relaxed);
+    unsafe { Ctx::called(ctx) };
     assert!(qos <= 1);
     // SAFETY: forwarded.
     unsafe { read_filters(filters, lengths, count) };
@@ -170,8 +182,7 @@ pub(crate) unsafe extern "C" fn t_unsubscribe(
     _timeout: u32,
 ) -> u32 {
     // SAFETY: as above.
-    let ctx = unsafe { &*(ctx as *const Ctx) };
-    ctx.calls.fetch_add(1, Ordering::Relaxed);
+    unsafe { Ctx::called(ctx) };
     // SAFETY: forwarded.
     unsafe { read_filters(filters, lengths, count) };
     KNOBS.lock().unwrap().unsubscribe
@@ -202,8 +213,7 @@ pub(crate) unsafe extern "C" fn t_publish(
     _timeout: u32,
 ) -> u32 {
     // SAFETY: as above.
-    let ctx = unsafe { &*(ctx as *const Ctx) };
-    ctx.calls.fetch_add(1, Ordering::Relaxed);
+    let ctx = unsafe { Ctx::called(ctx) };
     assert!(qos <= 1);
     // SAFETY: readable for their lengths.
     let (topic, payload) = unsafe {
