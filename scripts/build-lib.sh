@@ -26,17 +26,16 @@ case "$profile" in
     dist)
         # build.rs's link arguments, the version script and SONAME among them, still reach
         # the cdylib's link.
+        # Rust's standard library is rebuilt with the library, without the symbolizer that
+        # only the default panic hook's backtraces use (gimli, addr2line, rustc-demangle,
+        # miniz_oxide: a quarter of the .so's code); unwinding, which every C entry point's
+        # panic boundary needs, stays. -Zbuild-std needs the toolchain's rust-src component,
+        # and RUSTC_BOOTSTRAP=1 on a stable toolchain, for this command only.
+        # AWSIOTJOBS_DIST_STD=prebuilt builds with the toolchain's std as it comes instead.
+        host=
         if [ "${AWSIOTJOBS_DIST_STD:-rebuilt}" = prebuilt ]; then
-            for type in cdylib staticlib; do
-                cargo rustc --profile dist -p awsiotjobs --lib --crate-type "$type"
-            done
+            dist_rustc() { cargo rustc "$@"; }
         else
-            # Rust's standard library rebuilt with the library, without the symbolizer that
-            # only the default panic hook's backtraces use (gimli, addr2line, rustc-demangle,
-            # miniz_oxide: a quarter of the .so's code); unwinding, which every C entry point's
-            # panic boundary needs, stays. -Zbuild-std needs the toolchain's rust-src
-            # component, and RUSTC_BOOTSTRAP=1 on a stable toolchain, for this command only.
-            # AWSIOTJOBS_DIST_STD=prebuilt builds with the toolchain's std as it comes instead.
             sysroot=$(rustc --print sysroot)
             if [ ! -f "$sysroot/lib/rustlib/src/rust/library/Cargo.lock" ]; then
                 echo "build-lib.sh: dist rebuilds Rust's standard library and needs its sources:" \
@@ -44,11 +43,15 @@ case "$profile" in
                 exit 1
             fi
             host=$(rustc -vV | sed -n 's/^host: //p')
-            for type in cdylib staticlib; do
+            dist_rustc() {
                 RUSTC_BOOTSTRAP=1 cargo rustc -Z build-std=std,panic_unwind \
-                    -Z build-std-features=panic-unwind --target "$host" \
-                    --profile dist -p awsiotjobs --lib --crate-type "$type"
-            done
+                    -Z build-std-features=panic-unwind --target "$host" "$@"
+            }
+        fi
+        for type in cdylib staticlib; do
+            dist_rustc --profile dist -p awsiotjobs --lib --crate-type "$type"
+        done
+        if [ -n "${host:-}" ]; then
             # Where everything downstream (hide-symbols.sh, install.sh, the CMake package)
             # reads the dist libraries, with the SONAME link build.rs makes for the others.
             mkdir -p target/dist
