@@ -6,7 +6,9 @@
 use crate::capi::{cstring, Conn, SUCCESS};
 use crate::emulator::{thing, JOB};
 use crate::raw::{EchoFloor, RawJobs};
+use crate::refill::refilled;
 use crate::report::{Table, Verdict};
+use crate::span::Span;
 use std::process::Command;
 use std::time::Duration;
 
@@ -15,8 +17,20 @@ pub const KINDS: &[(&str, &str)] = &[
     ("update-aws", "UpdateSync, awsIotMqttMode"),
     ("update-generic", "UpdateSync, generic broker"),
     ("raw-jobs", "raw Paho Jobs update (no library)"),
+    (
+        "async-aws",
+        "UpdateAsync, 64 in flight over 16 things, refilled from the callback, awsIotMqttMode",
+    ),
+    (
+        "raw-pipelined",
+        "raw Paho Jobs updates, 64 in flight over 16 things (the floor of the row above)",
+    ),
     ("echo", "floor: Paho echo request/reply"),
 ];
+
+/// The pipelined kinds: operations in flight, and things they go round (as in `floor`).
+const WINDOW: usize = 64;
+const THINGS: usize = 16;
 
 /// The client side, run under callgrind: connect, `ops` operations of `kind`, disconnect.
 pub fn client(port: u16, kind: &str, ops: usize) {
@@ -38,6 +52,17 @@ pub fn client(port: u16, kind: &str, ops: usize) {
             for _ in 0..ops {
                 raw.round_trip();
             }
+        }
+        "async-aws" => {
+            crate::capi::init();
+            let conn = Conn::mqtt("127.0.0.1", port, "bench-cpu", true);
+            let (_, failed) = refilled(&conn, WINDOW, THINGS, Span::Ops(ops), 0);
+            assert_eq!(failed, 0, "an UpdateAsync failed");
+            drop(conn);
+            crate::capi::cleanup();
+        }
+        "raw-pipelined" => {
+            RawJobs::pipelined(port, WINDOW, THINGS, JOB, Span::Ops(ops));
         }
         "echo" => {
             let floor = EchoFloor::start(port);

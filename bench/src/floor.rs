@@ -16,6 +16,7 @@ use crate::latency::pipelined_by;
 use crate::raw::RawJobs;
 use crate::refill::refilled;
 use crate::report::{Table, Verdict};
+use crate::span::Span;
 use std::time::{Duration, Instant};
 
 /// Things the requests go round, as in the throughput section's floor rows.
@@ -85,11 +86,12 @@ pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut 
             let (mut floors, mut libs, mut ratios, mut failed) = (vec![], vec![], vec![], 0);
             let (mut floor_sw, mut lib_sw) = (vec![], vec![]);
             for _ in 0..rounds {
-                let (floor, sw) = counted(|| RawJobs::pipelined(port, n, THINGS, JOB, duration));
+                let (floor, sw) =
+                    counted(|| RawJobs::pipelined(port, n, THINGS, JOB, Span::For(duration)));
                 floor_sw.push(sw);
                 let (lib, sw) = counted(|| {
                     let (rate, f) = match submitters {
-                        0 => refilled(conn, n, THINGS, duration, flags),
+                        0 => refilled(conn, n, THINGS, Span::For(duration), flags),
                         _ => pipelined_by(conn, n, THINGS, duration, flags, submitters),
                     };
                     failed += f;

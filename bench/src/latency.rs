@@ -6,6 +6,7 @@ use crate::capi::{
 use crate::emulator::{thing, JOB};
 use crate::raw::{EchoFloor, RawJobs};
 use crate::report::{Samples, Table, Verdict};
+use crate::span::Span;
 use parking_lot::{Condvar, Mutex};
 use std::ffi::CString;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -322,7 +323,7 @@ pub fn throughput(port: u16, emulator: u32, duration: Duration, verdicts: &mut V
     ];
     for &n in &[64usize, 256] {
         let (rate, _, client, emu) = with_cpu(emulator, || {
-            (RawJobs::pipelined(port, n, 16, JOB, duration), 0)
+            (RawJobs::pipelined(port, n, 16, JOB, Span::For(duration)), 0)
         });
         table.row(vec![
             "raw Paho, no library (floor)".into(),

@@ -20,4 +20,5 @@ pub mod proxy;
 pub mod raw;
 pub mod refill;
 pub mod report;
+pub mod span;
 pub mod wan;

@@ -8,6 +8,7 @@
 //! - [`RawJobs`]: a Paho client publishes a Jobs update request itself and waits for the
 //!   service's reply: the emulator's work included, the library's excluded.
 
+use crate::span::Span;
 use crossbeam_channel::{unbounded, Receiver};
 use paho_mqtt as paho;
 use std::time::{Duration, Instant};
@@ -120,15 +121,9 @@ pub struct RawJobs {
 }
 
 impl RawJobs {
-    /// Pipelined update requests with up to `window` in flight over `things` things for about
-    /// `duration`, publishing from the calling thread without waiting for PUBACKs; ops/s.
-    pub fn pipelined(
-        port: u16,
-        window: usize,
-        things: usize,
-        job: &str,
-        duration: Duration,
-    ) -> f64 {
+    /// Pipelined update requests with up to `window` in flight over `things` things for `span`,
+    /// publishing from the calling thread without waiting for PUBACKs; ops/s.
+    pub fn pipelined(port: u16, window: usize, things: usize, job: &str, span: Span) -> f64 {
         let requester = Requester::start(port, &format!("bench-raw-pipelined-{window}"), None);
         let topics: Vec<String> = (0..things)
             .map(|i| {
@@ -140,8 +135,8 @@ impl RawJobs {
             .collect();
         let start = Instant::now();
         let (mut sent, mut received) = (0usize, 0usize);
-        while start.elapsed() < duration || received < sent {
-            while sent - received < window && start.elapsed() < duration {
+        while span.more(start, sent) || received < sent {
+            while sent - received < window && span.more(start, sent) {
                 let payload = format!(r#"{{"status":"IN_PROGRESS","clientToken":"p-{sent}"}}"#);
                 drop(requester.client.publish(paho::Message::new(
                     topics[sent % topics.len()].as_str(),

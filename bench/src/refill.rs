@@ -8,6 +8,7 @@
 use crate::capi::{cstring, Completion, Conn, STATE_IN_PROGRESS, STATUS_PENDING, SUCCESS};
 use crate::emulator::{thing, JOB};
 use crate::latency::Window;
+use crate::span::Span;
 use std::ffi::CString;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -22,6 +23,8 @@ struct Chain {
     job: CString,
     flags: u32,
     next: AtomicUsize,
+    /// Operations to start in all (`usize::MAX` for a run that lasts a time).
+    limit: usize,
     stop: AtomicBool,
     window: Arc<Window>,
     /// Callbacks running: the completion is dropped only once none is.
@@ -33,8 +36,11 @@ impl Chain {
         let Some(&done) = self.done.get() else {
             return;
         };
-        self.window.acquire();
         let i = self.next.fetch_add(1, Ordering::Relaxed);
+        if i >= self.limit {
+            return;
+        }
+        self.window.acquire();
         // SAFETY: see the fields' comment; `Conn` and `Completion` are Sync.
         let (conn, done) = unsafe { (&*(self.conn as *const Conn), &*(done as *const Completion)) };
         let status = conn.update_async(
@@ -51,14 +57,8 @@ impl Chain {
     }
 }
 
-/// Runs for about `duration`; ops/s and failures.
-pub fn refilled(
-    conn: &Conn,
-    window: usize,
-    things: usize,
-    duration: Duration,
-    flags: u32,
-) -> (f64, u64) {
+/// Runs for `span`; ops/s and failures.
+pub fn refilled(conn: &Conn, window: usize, things: usize, span: Span, flags: u32) -> (f64, u64) {
     let chain = Arc::new(Chain {
         conn: conn as *const Conn as usize,
         done: OnceLock::new(),
@@ -66,6 +66,10 @@ pub fn refilled(
         job: cstring(JOB),
         flags,
         next: AtomicUsize::new(0),
+        limit: match span {
+            Span::For(_) => usize::MAX,
+            Span::Ops(ops) => ops,
+        },
         stop: AtomicBool::new(false),
         window: Window::new(window),
         inside: AtomicUsize::new(0),
@@ -85,7 +89,15 @@ pub fn refilled(
     for _ in 0..window {
         chain.submit();
     }
-    std::thread::sleep(duration);
+    match span {
+        Span::For(duration) => std::thread::sleep(duration),
+        // Polled rarely: under callgrind this thread's instructions count too.
+        Span::Ops(ops) => {
+            while chain.next.load(Ordering::Relaxed) < ops {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
     chain.stop.store(true, Ordering::Relaxed);
     let result = chain.window.drain_rate(start);
     while chain.inside.load(Ordering::SeqCst) > 0 {
