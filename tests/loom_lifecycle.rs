@@ -12,7 +12,7 @@
 //! ```
 #![cfg(feature = "loom")]
 
-use awsiotjobs::core::engine::{Completion, Engine, EngineConfig, Submission};
+use awsiotjobs::core::engine::{Completion, Done, Engine, EngineConfig, Submission};
 use awsiotjobs::core::queue::TaskQueue;
 use awsiotjobs::core::request::Request;
 use awsiotjobs::core::runtime::Runtime;
@@ -125,9 +125,9 @@ fn an_operation_racing_cleanup_completes_exactly_once_or_is_refused() {
                     keep_subscriptions: false,
                     deadline: Instant::now() + Duration::from_secs(3600),
                 };
-                let completion = Completion::Callback(Box::new(move |_, outcome| {
+                let completion = Completion::Callback(Box::new(move |done: Done| {
                     assert!(matches!(
-                        outcome.status,
+                        done.outcome.status,
                         JobsError::Success | JobsError::NotInitialized
                     ));
                     calls.fetch_add(1, Ordering::SeqCst);
@@ -177,9 +177,9 @@ fn an_operation_timing_out_during_cleanup_completes_exactly_once_or_is_refused()
                     keep_subscriptions: false,
                     deadline,
                 };
-                let completion = Completion::Callback(Box::new(move |_, outcome| {
+                let completion = Completion::Callback(Box::new(move |done: Done| {
                     assert!(matches!(
-                        outcome.status,
+                        done.outcome.status,
                         JobsError::Timeout | JobsError::NotInitialized
                     ));
                     calls.fetch_add(1, Ordering::SeqCst);

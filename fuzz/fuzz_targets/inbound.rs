@@ -16,7 +16,7 @@
 //! - at shutdown every remaining operation completes exactly once with NOT_INITIALIZED.
 #![no_main]
 
-use awsiotjobs::core::engine::{Completion, EngineConfig, OpId, Outcome, Submission, Waiter};
+use awsiotjobs::core::engine::{Completion, Done, EngineConfig, OpId, Outcome, Submission, Waiter};
 use awsiotjobs::core::request::{JobState, Request, UpdateFields};
 use awsiotjobs::core::runtime::Runtime;
 use awsiotjobs::core::topics::{self, Notify, Operation, Verdict};
@@ -302,8 +302,8 @@ fn run(input: &Input) {
             Some(w) => Completion::Waitable(w.clone()),
             None => {
                 let sink = completed.clone();
-                Completion::Callback(Box::new(move |id, outcome| {
-                    sink.lock().unwrap().push((id, outcome));
+                Completion::Callback(Box::new(move |done: Done| {
+                    sink.lock().unwrap().push((done.id, done.outcome));
                 }))
             }
         };

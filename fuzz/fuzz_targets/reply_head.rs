@@ -11,8 +11,8 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let head = reply::parse(data).map(|h| Head {
-        client_token: h.client_token,
-        code: h.code,
+        client_token: h.client_token.map(Into::into),
+        code: h.code.map(Into::into),
         token_unreadable: h.token_unreadable,
     });
     if beyond_value_limits(data) {

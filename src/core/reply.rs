@@ -1,14 +1,16 @@
 //! Reading the two fields of a reply that matching needs: `clientToken` and, for rejections,
 //! `code`. The rest of the document is handed to the application untouched.
 
+use serde::de::{Deserializer, Error, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
+use std::fmt;
 
-/// What matching needs from a reply.
+/// What matching needs from a reply; the token is borrowed from it when it has no escapes.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct ReplyHead {
-    pub client_token: Option<String>,
-    pub code: Option<String>,
+pub struct ReplyHead<'a> {
+    pub client_token: Option<Cow<'a, str>>,
+    pub code: Option<Cow<'a, str>>,
     /// True when a `clientToken` is present but not a string: such a reply belongs to no
     /// operation (it must not be taken for a tokenless one).
     pub token_unreadable: bool,
@@ -17,21 +19,41 @@ pub struct ReplyHead {
 #[derive(Deserialize)]
 struct Strict<'a> {
     /// `None` when absent, `Some(None)` when `null` (a token of the wrong type).
-    #[serde(rename = "clientToken", default, deserialize_with = "present")]
-    client_token: Option<Option<String>>,
+    #[serde(rename = "clientToken", borrow, default, deserialize_with = "present")]
+    client_token: Option<Option<Cow<'a, str>>>,
     #[serde(borrow, default)]
     code: Option<Cow<'a, str>>,
 }
 
-/// Reads a field that is present, so that `null` is told apart from absent.
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
+/// Reads a field that is present, so that `null` is told apart from absent: a string (borrowed
+/// when it has no escapes) or `null`; anything else is an error.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Cow<'de, str>>>, D::Error> {
+    struct StringOrNull;
+    impl<'de> Visitor<'de> for StringOrNull {
+        type Value = Option<Cow<'de, str>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string or null")
+        }
+        fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Borrowed(v)))
+        }
+        fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_owned())))
+        }
+        fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<S: Deserializer<'de>>(self, d: S) -> Result<Self::Value, S::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    d.deserialize_option(StringOrNull).map(Some)
 }
 
 /// Reads a reply. `None` when the payload is not a JSON object (such a reply can't be matched
 /// and is dropped). A `code` of the wrong type counts as absent; a `clientToken` of the wrong
 /// type sets `token_unreadable`.
-pub fn parse(payload: &[u8]) -> Option<ReplyHead> {
+pub fn parse(payload: &[u8]) -> Option<ReplyHead<'_>> {
     // serde reads a struct from an array too (`["token","code"]`): insist on an object.
     if payload.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return None;
@@ -43,13 +65,18 @@ pub fn parse(payload: &[u8]) -> Option<ReplyHead> {
         return Some(ReplyHead {
             token_unreadable: matches!(head.client_token, Some(None)),
             client_token: head.client_token.flatten(),
-            code: head.code.map(Cow::into_owned),
+            code: head.code,
         });
     }
     // Slow path for odd but valid documents (wrong field types, duplicate keys).
     let value: serde_json::Value = serde_json::from_str(text).ok()?;
     let object = value.as_object()?;
-    let field = |name: &str| object.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+    let field = |name: &str| {
+        object
+            .get(name)
+            .and_then(|v| v.as_str())
+            .map(|s| Cow::Owned(s.to_owned()))
+    };
     let client_token = field("clientToken");
     Some(ReplyHead {
         token_unreadable: client_token.is_none() && object.contains_key("clientToken"),
@@ -75,6 +102,14 @@ mod tests {
     fn escaped_tokens_are_unescaped() {
         let head = parse(br#"{"clientToken":"a\"b"}"#).unwrap();
         assert_eq!(head.client_token.as_deref(), Some("a\"b"));
+    }
+
+    #[test]
+    fn a_plain_token_is_borrowed_from_the_reply() {
+        // Read for every reply; `code` (rejections only) may be a copy.
+        let head = parse(br#"{"clientToken":"t-9","code":"InvalidJson"}"#).unwrap();
+        assert!(matches!(head.client_token, Some(Cow::Borrowed("t-9"))));
+        assert_eq!(head.code.as_deref(), Some("InvalidJson"));
     }
 
     #[test]

@@ -20,25 +20,29 @@ fn prefix() -> &'static str {
 }
 
 /// The longest token: the prefix, a dash and the longest `u64`.
-const MAX_LEN: usize = 8 + 1 + 20;
+pub const MAX_LEN: usize = 8 + 1 + 20;
 
-/// A fresh token, at most 29 characters long (`xxxxxxxx-N`), in one allocation (`format!`
-/// grew its string twice on the way).
-pub fn next() -> String {
+/// Appends a fresh token, at most [`MAX_LEN`] characters long (`xxxxxxxx-N`), to `into`
+/// (where an operation keeps its names together).
+pub fn write_next(into: &mut String) {
     use std::fmt::Write as _;
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let mut token = String::with_capacity(MAX_LEN);
-    token.push_str(prefix());
-    token.push('-');
+    into.push_str(prefix());
+    into.push('-');
     // Writing into a String cannot fail.
-    let _ = write!(token, "{n}");
-    token
+    let _ = write!(into, "{n}");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    fn next() -> String {
+        let mut token = String::new();
+        write_next(&mut token);
+        token
+    }
 
     #[test]
     fn tokens_never_repeat_across_threads() {
@@ -48,7 +52,7 @@ mod tests {
         let mut seen = HashSet::new();
         for h in handles {
             for t in h.join().unwrap() {
-                assert!(t.len() <= 64);
+                assert!(t.len() <= MAX_LEN);
                 assert!(seen.insert(t), "a token repeated");
             }
         }

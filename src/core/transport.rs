@@ -12,7 +12,7 @@
 
 use crate::core::router::Router;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 /// MQTT quality of service of a publish or subscription. QoS 2 is not used by Jobs.
@@ -71,19 +71,21 @@ pub trait Transport: Send + Sync {
     ) -> Result<(), TransportError>;
     /// Publishes one message without waiting for its acknowledgement, where the transport can:
     /// `Ok` once the message is queued (after waiting, within `timeout`, for a link that is
-    /// down); `failed` then runs at most once, on a thread of the transport, if the publish
-    /// fails for good later. `Err` when it could not be queued; `failed` never runs then. The
-    /// default publishes as [`Transport::publish`] does, waiting, and never calls `failed`.
+    /// down); `failed` then reports at most once, from a thread of the transport, if the
+    /// publish fails for good later. `Err` when it could not be queued; `failed` never reports
+    /// then. Topic and payload are handed over, so that a transport which keeps them until the
+    /// acknowledgement need not copy them. The default publishes as [`Transport::publish`]
+    /// does, waiting, and never reports.
     fn publish_queued(
         &self,
-        topic: &str,
-        payload: &[u8],
+        topic: String,
+        payload: Vec<u8>,
         qos: Qos,
         timeout: Duration,
         failed: PublishFailed,
     ) -> Result<(), TransportError> {
         drop(failed);
-        self.publish(topic, payload, qos, timeout)
+        self.publish(&topic, &payload, qos, timeout)
     }
     /// Unsubscribes from `filters` without waiting for the broker, where the transport can
     /// (the engine gives up lingering subscriptions this way, on its callback thread, which
@@ -97,8 +99,32 @@ pub trait Transport: Send + Sync {
     fn is_aws_iot(&self) -> bool;
 }
 
-/// What to do when a publish that [`Transport::publish_queued`] accepted fails after all.
-pub type PublishFailed = Box<dyn FnOnce(TransportError) + Send>;
+/// Whoever is told when a publish that [`Transport::publish_queued`] accepted fails after all.
+pub trait PublishSink: Send + Sync {
+    /// The publish numbered `id` (the number given to [`PublishFailed::new`]) failed.
+    fn publish_failed(&self, id: u64, error: TransportError);
+}
+
+/// Where a queued publish's failure goes: its sink, held weakly (a transport never keeps the
+/// engine alive), and the number the sink knows it by. A plain value, so that handing it to
+/// the transport costs no allocation per publish.
+pub struct PublishFailed {
+    sink: Weak<dyn PublishSink>,
+    id: u64,
+}
+
+impl PublishFailed {
+    pub fn new(sink: Weak<dyn PublishSink>, id: u64) -> PublishFailed {
+        PublishFailed { sink, id }
+    }
+
+    /// Tells the sink, if it still exists.
+    pub fn report(self, error: TransportError) {
+        if let Some(sink) = self.sink.upgrade() {
+            sink.publish_failed(self.id, error);
+        }
+    }
+}
 
 /// A transport together with the router its inbound messages go to: the Rust form of an
 /// `IotMqttConnection_t`.

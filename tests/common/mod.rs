@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use awsiotjobs::core::engine::{
-    Completion, Engine, EngineConfig, OpId, Outcome, Submission, Waiter,
+    Completion, Done, Engine, EngineConfig, OpId, Outcome, Submission, Waiter,
 };
 use awsiotjobs::core::request::{JobState, Request, UpdateFields};
 use awsiotjobs::core::router::Router;
@@ -347,8 +347,8 @@ impl Completions {
     pub fn completion(&self, rt: &Runtime) -> Completion {
         let me = self.clone();
         let rt = rt.clone();
-        Completion::Callback(Box::new(move |id, outcome| {
-            me.record(id, outcome, rt.on_callback_thread())
+        Completion::Callback(Box::new(move |done: Done| {
+            me.record(done.id, done.outcome, rt.on_callback_thread())
         }))
     }
 

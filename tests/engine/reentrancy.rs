@@ -2,7 +2,7 @@
 //! wait is bounded, so a deadlock fails the test instead of hanging it.
 
 use crate::common::*;
-use awsiotjobs::core::engine::{Completion, Engine, EngineConfig, NotifyEvent, Outcome};
+use awsiotjobs::core::engine::{Completion, Done, Engine, EngineConfig, NotifyEvent, Outcome};
 use awsiotjobs::core::topics::{Notify, Operation};
 use awsiotjobs::core::JobsError;
 use awsiotjobs_testkit::responder::Scripted;
@@ -18,8 +18,8 @@ fn then(
 ) -> (Completion, Receiver<Result<Outcome, JobsError>>) {
     let (tx, rx) = bounded(1);
     let engine = rig.engine.clone();
-    let completion = Completion::Callback(Box::new(move |_, first: Outcome| {
-        assert_eq!(first.status, JobsError::Success);
+    let completion = Completion::Callback(Box::new(move |done: Done| {
+        assert_eq!(done.outcome.status, JobsError::Success);
         let _ = tx.send(then(&engine));
     }));
     (completion, rx)
@@ -172,8 +172,8 @@ fn a_completion_callback_may_chain_callback_operations() {
     let (tx, rx) = bounded(1);
     fn chain(engine: Arc<Engine>, left: usize, tx: Sender<usize>) {
         let next = engine.clone();
-        let completion = Completion::Callback(Box::new(move |_, out: Outcome| {
-            assert_eq!(out.status, JobsError::Success);
+        let completion = Completion::Callback(Box::new(move |done: Done| {
+            assert_eq!(done.outcome.status, JobsError::Success);
             if left == 0 {
                 let _ = tx.send(0);
             } else {

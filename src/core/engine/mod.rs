@@ -9,6 +9,7 @@
 //! Every operation completes exactly once: with its reply, with `Timeout` at its deadline, or
 //! with the reason given to `shutdown`.
 
+mod key;
 mod mailbox;
 mod notify;
 mod notifying;
@@ -17,16 +18,17 @@ mod subscribing;
 mod subscriptions;
 mod waiter;
 
+pub use key::ReplyKey;
 pub use notify::{NotifyCallback, NotifyEvent};
-pub use subscriptions::{Bounds, ReplyKey};
+pub use subscriptions::Bounds;
 pub use waiter::Waiter;
 
 use crate::core::request::Request;
 use crate::core::runtime::{Expiring, Runtime};
 use crate::core::sync::{AtomicBool, Condvar, Mutex, MutexGuard};
 use crate::core::topics::{self, Inbound, Operation, Verdict};
-use crate::core::transport::{PublishFailed, Qos, Transport, TransportError};
-use crate::core::{log, reply, token, validate, JobsError};
+use crate::core::transport::{PublishFailed, PublishSink, Qos, Transport, TransportError};
+use crate::core::{log, reply, validate, JobsError};
 use mailbox::Mailbox;
 use notify::Registry;
 use operations::{OpTable, Pending};
@@ -56,10 +58,21 @@ pub struct Outcome {
     pub document: Option<Vec<u8>>,
 }
 
+/// A finished operation, as its callback receives it.
+pub struct Done {
+    pub id: OpId,
+    /// What the operation was made with: its thing, operation, job ID and client token.
+    pub key: ReplyKey,
+    pub outcome: Outcome,
+}
+
+/// The callback of an operation.
+pub type Callback = Box<dyn FnOnce(Done) + Send>;
+
 /// What happens when an operation completes.
 pub enum Completion {
-    /// Runs on the callback thread with the operation's ID and outcome.
-    Callback(Box<dyn FnOnce(OpId, Outcome) + Send>),
+    /// Runs on the callback thread.
+    Callback(Callback),
     /// Stores the outcome in the waiter.
     Waitable(Arc<Waiter>),
 }
@@ -264,21 +277,12 @@ impl Engine {
     ) -> Result<(), JobsError> {
         let operation = sub.request.operation();
         let job_id = sub.request.job_id();
-        let token: Arc<str> = sub
-            .client_token
-            .map_or_else(token::next, str::to_owned)
-            .into();
-        let payload = sub.request.encode(&token);
+        let key = ReplyKey::new(sub.thing, operation, job_id, sub.client_token);
+        let payload = sub.request.encode(key.token());
         let topic = topics::request_topic(sub.thing, operation, job_id);
-        let key = ReplyKey {
-            thing: sub.thing.to_owned(),
-            operation,
-            job_id: job_id.map(str::to_owned),
-        };
         let subscribed = self.acquire_subscription(sub.thing, operation, sub.keep_subscriptions)?;
         let pending = Pending {
             key,
-            token,
             subscribed,
             deadline: sub.deadline,
             completion,
@@ -296,20 +300,19 @@ impl Engine {
         }
         // Queued without waiting for the PUBACK where the transport can: a publish that fails
         // later completes the operation (if still in flight) with MQTT_ERROR, exactly once.
-        let me = self.me.clone();
-        let failed: PublishFailed = Box::new(move |error| {
-            if let Some(engine) = me.upgrade() {
-                engine.publish_failed(id, &error);
-            }
-        });
+        let sink: Weak<dyn PublishSink> = self.me.clone();
         if let Err(e) = self.transport.publish_queued(
-            &topic,
-            &payload,
+            topic,
+            payload,
             Qos::AtLeastOnce,
             self.config.mqtt_timeout,
-            failed,
+            PublishFailed::new(sink, id),
         ) {
-            log::debug(&format!("publish to {topic} failed: {e}"));
+            log::debug(&format!(
+                "publishing a {} request of {} failed: {e}",
+                operation.name(),
+                sub.thing
+            ));
             // If the operation is no longer in the table it was completed meanwhile (by a
             // reply, its deadline or a shutdown) and its completion has been delivered: report
             // success to keep the exactly-once promise.
@@ -320,21 +323,6 @@ impl Engine {
             }
         }
         Ok(())
-    }
-
-    /// A request the transport had queued could not be published after all: the operation, if
-    /// still in flight, completes with `MqttError`.
-    fn publish_failed(&self, id: OpId, error: &TransportError) {
-        log::debug(&format!("a queued publish failed: {error}"));
-        let mut ops = self.ops.lock();
-        if let Some(pending) = ops.remove(id) {
-            self.release_subscription(&pending.key, pending.subscribed);
-            let outcome = Outcome {
-                status: JobsError::MqttError,
-                document: None,
-            };
-            self.deliver(&ops, id, pending.completion, outcome);
-        }
     }
 
     /// Withdraws an operation without running its completion (a Wait that timed out). False
@@ -404,7 +392,7 @@ impl Engine {
                 status,
                 document: Some(payload.to_vec()),
             };
-            self.deliver(&ops, id, pending.completion, outcome);
+            self.deliver(&ops, id, pending, outcome);
         }
     }
 
@@ -416,13 +404,18 @@ impl Engine {
         &self,
         _ops: &MutexGuard<'_, OpTable>,
         id: OpId,
-        completion: Completion,
+        pending: Pending,
         outcome: Outcome,
     ) {
-        match completion {
+        match pending.completion {
             Completion::Waitable(waiter) => waiter.complete(outcome),
             Completion::Callback(callback) => {
-                if !self.runtime.spawn(Box::new(move || callback(id, outcome))) {
+                let done = Done {
+                    id,
+                    key: pending.key,
+                    outcome,
+                };
+                if !self.runtime.complete(callback, done) {
                     log::debug("a completion arrived after the callback thread stopped");
                 }
             }
@@ -441,7 +434,7 @@ impl Engine {
                     status: reason,
                     document: None,
                 };
-                self.deliver(&ops, id, pending.completion, outcome);
+                self.deliver(&ops, id, pending, outcome);
             }
         }
         self.notify.lock().clear();
@@ -461,12 +454,29 @@ impl Expiring for Engine {
                     status: JobsError::Timeout,
                     document: None,
                 };
-                self.deliver(&ops, id, pending.completion, outcome);
+                self.deliver(&ops, id, pending, outcome);
             }
             ops.next_deadline()
         };
         let idle = self.subs.lock().evictions(now, &self.bounds);
         self.unsubscribe_later(idle);
         next
+    }
+}
+
+impl PublishSink for Engine {
+    /// A request the transport had queued could not be published after all: the operation, if
+    /// still in flight, completes with `MqttError`.
+    fn publish_failed(&self, id: u64, error: TransportError) {
+        log::debug(&format!("a queued publish failed: {error}"));
+        let mut ops = self.ops.lock();
+        if let Some(pending) = ops.remove(id) {
+            self.release_subscription(&pending.key, pending.subscribed);
+            let outcome = Outcome {
+                status: JobsError::MqttError,
+                document: None,
+            };
+            self.deliver(&ops, id, pending, outcome);
+        }
     }
 }

@@ -3,32 +3,28 @@
 
 use super::{Completion, OpId, ReplyKey};
 use crate::core::topics::Operation;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::hash::BuildHasher;
 use std::time::Instant;
 
 /// One operation waiting for its reply.
 pub struct Pending {
-    /// The thing, operation and job ID the reply must come back on.
+    /// The thing, operation and job ID the reply must come back on, and its client token.
     pub key: ReplyKey,
-    /// Shared with the table's index by token (a reference count, not a copy).
-    pub token: Arc<str>,
     /// True when this operation holds a reference on its reply subscription.
     pub subscribed: bool,
     pub deadline: Instant,
     pub completion: Completion,
 }
 
-impl Pending {
-    fn answers(&self, thing: &str, operation: Operation, job_id: Option<&str>) -> bool {
-        self.key.operation == operation
-            && self.key.thing == thing
-            && self.key.job_id.as_deref() == job_id
-    }
+/// The index by token holds a hash of the token, not a copy: the token is in the key, and a
+/// lookup compares it there (two tokens with one hash share an entry).
+fn token_hash(token: &str) -> u64 {
+    FxBuildHasher.hash_one(token)
 }
 
-/// The operations of one client token: almost always one (tokens are unique unless the
+/// The operations of one token hash: almost always one (tokens are unique unless the
 /// application reuses its own), so no vector for it.
 enum Ids {
     One(OpId),
@@ -68,7 +64,7 @@ impl Ids {
 #[derive(Default)]
 pub struct OpTable {
     ops: BTreeMap<OpId, Pending>,
-    by_token: FxHashMap<Arc<str>, Ids>,
+    by_token: FxHashMap<u64, Ids>,
     deadlines: BTreeSet<(Instant, OpId)>,
     /// Set once by `close`: nothing is added afterwards.
     closed: bool,
@@ -90,12 +86,10 @@ impl OpTable {
             .first()
             .is_none_or(|(d, _)| pending.deadline < *d);
         self.deadlines.insert((pending.deadline, id));
-        match self.by_token.get_mut(&pending.token) {
-            Some(ids) => ids.add(id),
-            None => {
-                self.by_token.insert(pending.token.clone(), Ids::One(id));
-            }
-        }
+        self.by_token
+            .entry(token_hash(pending.key.token()))
+            .and_modify(|ids| ids.add(id))
+            .or_insert(Ids::One(id));
         self.ops.insert(id, pending);
         Ok(earliest)
     }
@@ -103,9 +97,10 @@ impl OpTable {
     pub fn remove(&mut self, id: OpId) -> Option<Pending> {
         let pending = self.ops.remove(&id)?;
         self.deadlines.remove(&(pending.deadline, id));
-        if let Some(ids) = self.by_token.get_mut(&pending.token) {
+        let hash = token_hash(pending.key.token());
+        if let Some(ids) = self.by_token.get_mut(&hash) {
             if ids.remove(id) {
-                self.by_token.remove(&pending.token);
+                self.by_token.remove(&hash);
             }
         }
         Some(pending)
@@ -120,14 +115,14 @@ impl OpTable {
         job_id: Option<&str>,
     ) -> Option<OpId> {
         self.by_token
-            .get(token)?
+            .get(&token_hash(token))?
             .as_slice()
             .iter()
             .copied()
             .find(|id| {
-                self.ops
-                    .get(id)
-                    .is_some_and(|p| p.answers(thing, operation, job_id))
+                self.ops.get(id).is_some_and(|p| {
+                    p.key.token() == token && p.key.answers(thing, operation, job_id)
+                })
             })
     }
 
@@ -140,7 +135,7 @@ impl OpTable {
     ) -> Option<OpId> {
         self.ops
             .iter()
-            .find(|(_, p)| p.answers(thing, operation, job_id))
+            .find(|(_, p)| p.key.answers(thing, operation, job_id))
             .map(|(id, _)| *id)
     }
 
@@ -167,5 +162,53 @@ impl OpTable {
         self.by_token.clear();
         self.deadlines.clear();
         std::mem::take(&mut self.ops).into_iter().collect()
+    }
+}
+
+#[cfg(all(test, not(feature = "loom")))]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn pending(thing: &str, token: &str, deadline: Instant) -> Pending {
+        Pending {
+            key: ReplyKey::new(thing, Operation::GetPending, None, Some(token)),
+            subscribed: false,
+            deadline,
+            completion: Completion::Callback(Box::new(|_| {})),
+        }
+    }
+
+    #[test]
+    fn a_tokenless_reply_finds_the_oldest_and_a_reused_token_each_in_turn() {
+        let mut table = OpTable::default();
+        let at = Instant::now() + Duration::from_secs(60);
+        for id in [7, 3, 9] {
+            assert!(table.insert(id, pending("T", "same", at)).is_ok());
+        }
+        assert!(table.insert(5, pending("U", "same", at)).is_ok());
+        assert_eq!(table.find_oldest("T", Operation::GetPending, None), Some(3));
+        assert_eq!(table.find_oldest("U", Operation::GetPending, None), Some(5));
+        assert_eq!(table.find_oldest("T", Operation::StartNext, None), None);
+        assert_eq!(
+            table.find_by_token("same", "U", Operation::GetPending, None),
+            Some(5)
+        );
+        assert_eq!(
+            table.find_by_token("same", "T", Operation::GetPending, None),
+            Some(7)
+        );
+        assert!(table.remove(7).is_some());
+        assert_eq!(
+            table.find_by_token("same", "T", Operation::GetPending, None),
+            Some(3)
+        );
+        assert_eq!(
+            table.find_by_token("other", "T", Operation::GetPending, None),
+            None
+        );
+        let ids: Vec<OpId> = table.close().into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, vec![3, 5, 9]);
+        assert!(table.insert(11, pending("T", "x", at)).is_err());
     }
 }

@@ -78,7 +78,7 @@ impl Engine {
         let now = Instant::now();
         let evicted = {
             let mut subs = self.subs.lock();
-            subs.release(&key.thing, now);
+            subs.release(key.thing(), now);
             if subs.over(&self.bounds) {
                 subs.evictions(now, &self.bounds)
             } else {

@@ -24,14 +24,6 @@ use crate::core::topics::Operation;
 use rustc_hash::FxHashMap as HashMap;
 use std::time::{Duration, Instant};
 
-/// Which thing, operation and job a reply comes back on: what an operation waits for.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ReplyKey {
-    pub thing: String,
-    pub operation: Operation,
-    pub job_id: Option<String>,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SubState {
     Subscribing,

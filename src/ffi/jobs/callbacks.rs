@@ -4,7 +4,7 @@
 //! pointer in it (thing name, reply, document) points into memory the library owns and is valid
 //! only for the duration of the call, as in v4. Strings are not NUL-terminated; use the lengths.
 
-use crate::core::engine::{Completion, NotifyCallback, NotifyEvent, OpId, Outcome};
+use crate::core::engine::{Completion, Done, NotifyCallback, NotifyEvent};
 use crate::core::topics::{Notify, Operation};
 use crate::ffi::boundary::handles::operation_handle;
 use crate::ffi::boundary::SendPtr;
@@ -56,16 +56,16 @@ fn base_param(
     }
 }
 
-/// The completion of an asynchronous operation that has a callback.
+/// The completion of an asynchronous operation that has a callback. The thing name it passes
+/// is the one the operation was made with, kept by the engine.
 pub fn operation_completion(
     callback: CCallback,
     operation: Operation,
-    thing: &str,
     connection: IotMqttConnection_t,
 ) -> Completion {
-    let thing = thing.to_owned();
     let connection = SendPtr::<_mqttConnection>(connection);
-    Completion::Callback(Box::new(move |id: OpId, outcome: Outcome| {
+    Completion::Callback(Box::new(move |done: Done| {
+        let Done { id, key, outcome } = done;
         let document = outcome.document.as_deref().unwrap_or_default();
         let u = AwsIotJobsCallbackParamU {
             operation: AwsIotJobsCallbackParamOperation {
@@ -79,7 +79,12 @@ pub fn operation_completion(
                 responseLength: document.len(),
             },
         };
-        callback.call(base_param(operation as u32, &thing, connection.get(), u));
+        callback.call(base_param(
+            operation as u32,
+            key.thing(),
+            connection.get(),
+            u,
+        ));
     }))
 }
 

@@ -87,9 +87,9 @@ unsafe fn run<'a>(
                 let completion = match callback {
                     Some(info) => {
                         let c = CCallback::from_info(info).ok_or(JobsError::BadParameter)?;
-                        operation_completion(c, operation, view.thing, view.connection)
+                        operation_completion(c, operation, view.connection)
                     }
-                    None => Completion::Callback(Box::new(|_, _| {})),
+                    None => Completion::Callback(Box::new(|_| {})),
                 };
                 (completion, None)
             };

@@ -204,7 +204,7 @@ fn run(shared: &Arc<Shared>, notes: &Queue<Note>, resend: &Weak<dyn Resend>) {
             Popped::Item(Note::Stop) | Popped::Closed => {
                 let all: Vec<Watched> = shared.watched.lock().drain().map(|(_, w)| w).collect();
                 for watched in all {
-                    (watched.failed)(TransportError::NotConnected);
+                    watched.failed.report(TransportError::NotConnected);
                 }
                 return;
             }
@@ -236,7 +236,7 @@ fn settle(shared: &Arc<Shared>, id: u64, resend: &Weak<dyn Resend>) {
     };
     let (entry, error) = failure;
     let Some(transport) = resend.upgrade() else {
-        (entry.failed)(TransportError::NotConnected);
+        entry.failed.report(TransportError::NotConnected);
         return;
     };
     // Lost with a link (Paho fails what was in flight when it cleans the session, which may be
@@ -249,11 +249,11 @@ fn settle(shared: &Arc<Shared>, id: u64, resend: &Weak<dyn Resend>) {
         let message = entry.token.message().clone();
         match transport.resend(message, entry.deadline) {
             Ok(token) => watch(shared, token, entry.failed, entry.deadline),
-            Err(e) => (entry.failed)(e),
+            Err(e) => entry.failed.report(e),
         }
         return;
     }
-    (entry.failed)(classify(error));
+    entry.failed.report(classify(error));
 }
 
 /// Fails the publishes past their deadline.
@@ -271,6 +271,6 @@ fn expire(shared: &Shared) {
             .collect()
     };
     for watched in due {
-        (watched.failed)(TransportError::Timeout);
+        watched.failed.report(TransportError::Timeout);
     }
 }

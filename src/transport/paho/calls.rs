@@ -146,8 +146,8 @@ impl Transport for PahoTransport {
     /// Hands the message to Paho and returns; [`super::acks::Acks`] watches it from then on.
     fn publish_queued(
         &self,
-        topic: &str,
-        payload: &[u8],
+        topic: String,
+        payload: Vec<u8>,
         qos: Qos,
         timeout: Duration,
         failed: PublishFailed,
