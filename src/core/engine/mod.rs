@@ -9,6 +9,7 @@
 //! Every operation completes exactly once: with its reply, with `Timeout` at its deadline, or
 //! with the reason given to `shutdown`.
 
+mod deadlines;
 mod key;
 mod mailbox;
 mod notify;

@@ -1,10 +1,13 @@
-//! The table of operations in flight: by age (for replies without a token), by client token
-//! (the normal match) and by deadline (for the timer).
+//! The table of operations in flight: by ID, by client token (the normal match) and by deadline
+//! (for the timer). IDs grow with age, which is how a reply without a token finds the oldest
+//! operation it may answer. The operations are in a hash map, not an ordered one: an ordered
+//! map's nodes holding operations are over a kilobyte each, above what the allocator keeps
+//! per thread for reuse, and they were split and merged as operations came and went.
 
+use super::deadlines::Deadlines;
 use super::{Completion, OpId, ReplyKey};
 use crate::core::topics::Operation;
 use rustc_hash::{FxBuildHasher, FxHashMap};
-use std::collections::{BTreeMap, BTreeSet};
 use std::hash::BuildHasher;
 use std::time::Instant;
 
@@ -61,11 +64,19 @@ impl Ids {
     }
 }
 
+/// Tables smaller than this many operations are never shrunk.
+const SHRINK_ABOVE: usize = 1024;
+
+/// Stale deadlines allowed beyond as many as there are live operations, before they are all
+/// dropped at once.
+const STALE_SLACK: usize = 64;
+
 #[derive(Default)]
 pub struct OpTable {
-    ops: BTreeMap<OpId, Pending>,
+    ops: FxHashMap<OpId, Pending>,
     by_token: FxHashMap<u64, Ids>,
-    deadlines: BTreeSet<(Instant, OpId)>,
+    /// An operation that leaves the table leaves its entry here; see `Deadlines`.
+    deadlines: Deadlines,
     /// Set once by `close`: nothing is added afterwards.
     closed: bool,
 }
@@ -81,11 +92,12 @@ impl OpTable {
         if self.closed {
             return Err(pending);
         }
+        let ops = &self.ops;
         let earliest = self
             .deadlines
-            .first()
-            .is_none_or(|(d, _)| pending.deadline < *d);
-        self.deadlines.insert((pending.deadline, id));
+            .earliest(|id| ops.contains_key(&id))
+            .is_none_or(|d| pending.deadline < d);
+        self.deadlines.push(pending.deadline, id);
         self.by_token
             .entry(token_hash(pending.key.token()))
             .and_modify(|ids| ids.add(id))
@@ -96,12 +108,21 @@ impl OpTable {
 
     pub fn remove(&mut self, id: OpId) -> Option<Pending> {
         let pending = self.ops.remove(&id)?;
-        self.deadlines.remove(&(pending.deadline, id));
         let hash = token_hash(pending.key.token());
         if let Some(ids) = self.by_token.get_mut(&hash) {
             if ids.remove(id) {
                 self.by_token.remove(&hash);
             }
+        }
+        // Hash maps keep their room: give most of it back after a burst.
+        if self.ops.capacity() > SHRINK_ABOVE && self.ops.len() < self.ops.capacity() / 8 {
+            self.ops.shrink_to(self.ops.len() * 2);
+            self.by_token.shrink_to(self.ops.len() * 2);
+        }
+        if self.deadlines.len() > 2 * self.ops.len() + STALE_SLACK {
+            let ops = &self.ops;
+            self.deadlines
+                .retain(|id| ops.contains_key(&id), SHRINK_ABOVE);
         }
         Some(pending)
     }
@@ -135,25 +156,25 @@ impl OpTable {
     ) -> Option<OpId> {
         self.ops
             .iter()
-            .find(|(_, p)| p.key.answers(thing, operation, job_id))
+            .filter(|(_, p)| p.key.answers(thing, operation, job_id))
             .map(|(id, _)| *id)
+            .min()
     }
 
     /// Removes and returns every operation whose deadline is at or before `now`.
     pub fn take_due(&mut self, now: Instant) -> Vec<(OpId, Pending)> {
-        let due: Vec<OpId> = self
-            .deadlines
-            .iter()
-            .take_while(|(d, _)| *d <= now)
-            .map(|(_, id)| *id)
-            .collect();
-        due.into_iter()
-            .filter_map(|id| self.remove(id).map(|p| (id, p)))
-            .collect()
+        let mut due = Vec::new();
+        while let Some(id) = self.deadlines.pop_due(now) {
+            if let Some(pending) = self.remove(id) {
+                due.push((id, pending));
+            }
+        }
+        due
     }
 
-    pub fn next_deadline(&self) -> Option<Instant> {
-        self.deadlines.first().map(|(d, _)| *d)
+    pub fn next_deadline(&mut self) -> Option<Instant> {
+        let ops = &self.ops;
+        self.deadlines.earliest(|id| ops.contains_key(&id))
     }
 
     /// Refuses every later insert and takes out what is in flight.
@@ -161,7 +182,10 @@ impl OpTable {
         self.closed = true;
         self.by_token.clear();
         self.deadlines.clear();
-        std::mem::take(&mut self.ops).into_iter().collect()
+        let mut all: Vec<(OpId, Pending)> = std::mem::take(&mut self.ops).into_iter().collect();
+        // Completed oldest first, as they were started.
+        all.sort_unstable_by_key(|(id, _)| *id);
+        all
     }
 }
 
@@ -210,5 +234,67 @@ mod tests {
         let ids: Vec<OpId> = table.close().into_iter().map(|(id, _)| id).collect();
         assert_eq!(ids, vec![3, 5, 9]);
         assert!(table.insert(11, pending("T", "x", at)).is_err());
+    }
+
+    #[test]
+    fn deadlines_come_due_in_order_and_the_room_of_a_burst_is_given_back() {
+        let mut table = OpTable::default();
+        let now = Instant::now();
+        let n = 20 * SHRINK_ABOVE as u64;
+        for id in 0..n {
+            let at = now + Duration::from_millis(n - id);
+            let token = format!("t-{id}");
+            assert!(table.insert(id, pending("T", &token, at)).is_ok());
+        }
+        assert_eq!(table.next_deadline(), Some(now + Duration::from_millis(1)));
+        let due: Vec<OpId> = table
+            .take_due(now + Duration::from_millis(3))
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(due, vec![n - 1, n - 2, n - 3]);
+        let grown = table.ops.capacity();
+        for id in 0..n - 3 {
+            let token = format!("t-{id}");
+            assert_eq!(
+                table.find_by_token(&token, "T", Operation::GetPending, None),
+                Some(id)
+            );
+            assert!(table.remove(id).is_some());
+        }
+        assert_eq!(table.len(), 0);
+        assert!(table.ops.capacity() < grown / 8, "{grown} kept");
+        assert_eq!(table.next_deadline(), None);
+    }
+
+    #[test]
+    fn completed_operations_leave_no_deadline_behind() {
+        let mut table = OpTable::default();
+        let now = Instant::now();
+        for id in 0..10_000u64 {
+            let at = now + Duration::from_secs(60 + id);
+            assert!(table.insert(id, pending("T", "t", at)).is_ok());
+            assert!(table.remove(id).is_some());
+            assert!(table.deadlines.len() <= STALE_SLACK + 1);
+        }
+        // The stale entries are not taken for the earliest deadline.
+        let earliest = |table: &mut OpTable, id, at| match table.insert(id, pending("T", "x", at)) {
+            Ok(earliest) => earliest,
+            Err(_) => panic!("refused"),
+        };
+        let later = now + Duration::from_secs(600);
+        assert!(earliest(&mut table, 20_000, later));
+        assert!(earliest(&mut table, 20_001, now + Duration::from_secs(300)));
+        assert!(!earliest(&mut table, 20_002, later));
+        assert_eq!(table.next_deadline(), Some(now + Duration::from_secs(300)));
+        assert!(table.remove(20_001).is_some());
+        assert_eq!(table.next_deadline(), Some(later));
+        let due: Vec<OpId> = table
+            .take_due(later)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(due, vec![20_000, 20_002]);
+        assert_eq!(table.next_deadline(), None);
     }
 }
