@@ -1,26 +1,24 @@
 //! Publishes handed to Paho without waiting, watched until Paho says how they ended.
 //!
-//! [`Acks::watch`] takes a publish's delivery token and what to do if it fails. Each token is
-//! polled once as a future with a waker of ours: when Paho completes it (on its own thread,
-//! holding the token's lock), the waker only leaves the publish's number for the
-//! `awsiotjobs-mqtt-acks` thread, which polls it again there. The waker does not wake that
-//! thread: while publishes are watched, the thread looks every `SETTLE` and takes all the
-//! numbers left meanwhile, so that a PUBACK costs no thread switch (it cost one per publish,
-//! on a path that has two others: Paho's send thread and the callback thread). A watch that
-//! finds the table empty wakes it, so it never sleeps a whole `SWEEP` with publishes watched.
-//! A delivered publish is forgotten;
-//! one that failed because the link dropped is sent again on the next link while its deadline
-//! allows (as a blocking publish would have been), and otherwise its failure callback runs,
-//! once, on that thread. A publish nobody hears of by its deadline fails with `Timeout`.
-//! Application code never runs here: the callback only hands the failure to the engine, which
-//! queues the completion for the callback thread.
+//! [`Acks::watch`] puts a publish's delivery token, with where to report a failure, at the back
+//! of a list kept in the order of publishing. While the list is not empty, the
+//! `awsiotjobs-mqtt-acks` thread looks at it every `SETTLE`: from the front it forgets the
+//! publishes Paho has completed, and stops at the first still waiting (PUBACKs come back in
+//! order, so that one is almost always the oldest). Nothing is woken per publish: a PUBACK
+//! costs neither a thread switch nor a note, and watching costs no allocation (the list reuses
+//! its room). Every `SWEEP` the thread looks at the whole list, so that a failure behind a
+//! publish still waiting, and a publish nobody hears of by its deadline (it fails with
+//! `Timeout`), are seen within a sweep. One that failed because the link dropped is sent again
+//! on the next link while its deadline allows (as a blocking publish would have been), and
+//! otherwise its failure is reported, once, from that thread. Application code never runs
+//! here: the report only hands the failure to the engine, which queues the completion for the
+//! callback thread.
 
-use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, Waker};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -33,34 +31,18 @@ use crate::core::transport::{PublishFailed, TransportError};
 
 /// What the acks thread is told.
 enum Note {
-    /// A watched publish completed (or may have): its number.
-    Woken(u64),
-    /// The table was empty and is no longer: look every `SETTLE` from now on.
+    /// The list was empty and is no longer: look every `SETTLE` from now on.
     Watching,
     /// The transport is closing: fail everything and end.
     Stop,
-}
-
-/// The waker of one watched publish.
-struct Wakes {
-    id: u64,
-    notes: Arc<Queue<Note>>,
-}
-
-impl Wake for Wakes {
-    fn wake(self: Arc<Self>) {
-        self.notes.push_quiet(Note::Woken(self.id));
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.notes.push_quiet(Note::Woken(self.id));
-    }
 }
 
 struct Watched {
     token: paho::DeliveryToken,
     failed: PublishFailed,
     deadline: Instant,
+    /// The transport's count of lost links when the publish was handed to Paho.
+    drops: u64,
 }
 
 /// How a failed publish is tried again: the transport's answer to "wait for the link until
@@ -73,12 +55,15 @@ pub trait Resend: Send + Sync {
     ) -> Result<paho::DeliveryToken, TransportError>;
     /// True while the link is down (a failure then is worth trying again).
     fn link_down(&self) -> bool;
+    /// How many times the link was lost so far (a failure after a loss is worth trying again,
+    /// even once the link is back).
+    fn link_drops(&self) -> u64;
 }
 
 struct Shared {
-    watched: Mutex<HashMap<u64, Watched>>,
-    next: AtomicU64,
-    notes: Arc<Queue<Note>>,
+    /// Oldest first.
+    watched: Mutex<VecDeque<Watched>>,
+    notes: Queue<Note>,
 }
 
 /// The publishes of one connection in flight, and the thread that watches them.
@@ -90,8 +75,7 @@ pub struct Acks {
 /// How often the thread looks for publishes past their deadline.
 const SWEEP: Duration = Duration::from_millis(250);
 
-/// How often the thread takes the completions the wakers left, while publishes are watched:
-/// how late a failed publish is sent again or reported, at most.
+/// How often the thread looks at the front of the list while publishes are watched.
 const SETTLE: Duration = Duration::from_millis(2);
 
 enum Polled {
@@ -100,12 +84,10 @@ enum Polled {
     Waiting,
 }
 
-fn poll(id: u64, token: &mut paho::DeliveryToken, notes: &Arc<Queue<Note>>) -> Polled {
-    let waker = Waker::from(Arc::new(Wakes {
-        id,
-        notes: notes.clone(),
-    }));
-    let mut cx = Context::from_waker(&waker);
+/// How a publish stands. Polled without a waker: nobody is woken when it completes, the
+/// thread comes to look.
+fn poll(token: &mut paho::DeliveryToken) -> Polled {
+    let mut cx = Context::from_waker(Waker::noop());
     match Pin::new(token).poll(&mut cx) {
         Poll::Ready(Ok(())) => Polled::Delivered,
         Poll::Ready(Err(e)) => Polled::Failed(e),
@@ -113,31 +95,48 @@ fn poll(id: u64, token: &mut paho::DeliveryToken, notes: &Arc<Queue<Note>>) -> P
     }
 }
 
+/// How a publish taken off the list ended, other than delivered.
+enum Ended {
+    Failed(paho::Error),
+    Expired,
+}
+
 impl Acks {
     /// Starts the thread; `resend` is the transport (held weakly: the thread never keeps it
     /// alive).
     pub fn start(resend: Weak<dyn Resend>) -> std::io::Result<Acks> {
-        let notes = Arc::new(Queue::default());
-        let received = notes.clone();
         let shared = Arc::new(Shared {
-            watched: Mutex::new(HashMap::default()),
-            next: AtomicU64::new(1),
-            notes,
+            watched: Mutex::new(VecDeque::new()),
+            notes: Queue::default(),
         });
         let worker = shared.clone();
         let thread = std::thread::Builder::new()
             .name("awsiotjobs-mqtt-acks".into())
-            .spawn(move || run(&worker, &received, &resend))?;
+            .spawn(move || run(&worker, &resend))?;
         Ok(Acks {
             shared,
             thread: Mutex::new(Some(thread)),
         })
     }
 
-    /// Watches a publish Paho has taken. `failed` runs at most once, on the acks thread, if it
-    /// fails for good.
-    pub fn watch(&self, token: paho::DeliveryToken, failed: PublishFailed, deadline: Instant) {
-        watch(&self.shared, token, failed, deadline);
+    /// Watches a publish Paho has taken. `failed` reports at most once, from the acks thread,
+    /// if it fails for good.
+    pub fn watch(
+        &self,
+        token: paho::DeliveryToken,
+        failed: PublishFailed,
+        deadline: Instant,
+        drops: u64,
+    ) {
+        watch(
+            &self.shared,
+            Watched {
+                token,
+                failed,
+                deadline,
+                drops,
+            },
+        );
     }
 
     /// How many publishes are watched.
@@ -163,114 +162,121 @@ impl Drop for Acks {
     }
 }
 
-fn watch(shared: &Shared, token: paho::DeliveryToken, failed: PublishFailed, deadline: Instant) {
-    let id = shared.next.fetch_add(1, Ordering::Relaxed);
-    // Entered before it is first polled, with the table locked while polling: a wake-up
-    // that comes at once finds it there.
+fn watch(shared: &Shared, publish: Watched) {
     let mut watched = shared.watched.lock();
     if watched.is_empty() {
         shared.notes.push(Note::Watching);
     }
-    let entry = watched.entry(id).or_insert(Watched {
-        token,
-        failed,
-        deadline,
-    });
-    match poll(id, &mut entry.token, &shared.notes) {
-        Polled::Waiting => {}
-        Polled::Delivered => {
-            watched.remove(&id);
-        }
-        // Already failed: leave it to the thread, which knows how to try again.
-        Polled::Failed(_) => {
-            shared.notes.push(Note::Woken(id));
-        }
-    }
+    watched.push_back(publish);
 }
 
-fn run(shared: &Arc<Shared>, notes: &Queue<Note>, resend: &Weak<dyn Resend>) {
+fn run(shared: &Shared, resend: &Weak<dyn Resend>) {
     let mut swept = Instant::now();
-    // While publishes are watched and nothing comes (a link that is down), the looks back off
-    // from SETTLE to SWEEP; any note brings them back to SETTLE. The table is looked at only
-    // when a wait ran out, not for every note taken.
+    // While publishes are watched and none completes (a link that is down), the looks back off
+    // from SETTLE to SWEEP; a completion, or a list that was empty, brings them back.
     let mut wait = SWEEP;
     loop {
-        match notes.pop_until(Instant::now() + wait) {
-            Popped::Item(Note::Woken(id)) => {
-                settle(shared, id, resend);
+        match shared.notes.pop_until(Instant::now() + wait) {
+            Popped::Item(Note::Watching) => {
                 wait = SETTLE;
+                continue;
             }
-            Popped::Item(Note::Watching) => wait = SETTLE,
             Popped::Item(Note::Stop) | Popped::Closed => {
-                let all: Vec<Watched> = shared.watched.lock().drain().map(|(_, w)| w).collect();
+                let all = std::mem::take(&mut *shared.watched.lock());
                 for watched in all {
                     watched.failed.report(TransportError::NotConnected);
                 }
                 return;
             }
-            Popped::TimedOut if shared.watched.lock().is_empty() => wait = SWEEP,
-            Popped::TimedOut => wait = (wait * 2).min(SWEEP),
+            Popped::TimedOut => {}
         }
-        if swept.elapsed() >= SWEEP {
-            expire(shared);
-            swept = Instant::now();
+        let now = Instant::now();
+        let whole = now.duration_since(swept) >= SWEEP;
+        if whole {
+            swept = now;
         }
+        let (taken, ended, left) = settle(shared, whole, now);
+        for (watched, how) in ended {
+            conclude(shared, watched, how, resend);
+        }
+        wait = match (left, taken) {
+            (false, _) => SWEEP,
+            (true, true) => SETTLE,
+            (true, false) => (wait * 2).min(SWEEP),
+        };
     }
 }
 
-/// Looks at a publish that was woken: forgotten if delivered, sent again or failed if not.
-fn settle(shared: &Arc<Shared>, id: u64, resend: &Weak<dyn Resend>) {
-    let failure = {
-        let mut watched = shared.watched.lock();
-        let Some(entry) = watched.get_mut(&id) else {
-            return;
+/// Takes the completed publishes off the list: from the front up to the first still waiting,
+/// or (`whole`) all through the list, expiring those past their deadline. Returns whether any
+/// was taken, the ones that did not end delivered, and whether any is left.
+fn settle(shared: &Shared, whole: bool, now: Instant) -> (bool, Vec<(Watched, Ended)>, bool) {
+    let mut ended = Vec::new();
+    let mut watched = shared.watched.lock();
+    let before = watched.len();
+    while let Some(front) = watched.front_mut() {
+        let how = match poll(&mut front.token) {
+            Polled::Waiting => break,
+            Polled::Delivered => None,
+            Polled::Failed(e) => Some(Ended::Failed(e)),
         };
-        match poll(id, &mut entry.token, &shared.notes) {
-            Polled::Waiting => return,
-            Polled::Delivered => {
-                watched.remove(&id);
-                return;
-            }
-            Polled::Failed(e) => (watched.remove(&id).expect("present"), e),
+        if let (Some(front), Some(how)) = (watched.pop_front(), how) {
+            ended.push((front, how));
         }
+    }
+    if whole {
+        for mut w in std::mem::take(&mut *watched) {
+            match poll(&mut w.token) {
+                Polled::Waiting if w.deadline > now => watched.push_back(w),
+                Polled::Waiting => ended.push((w, Ended::Expired)),
+                Polled::Delivered => {}
+                Polled::Failed(e) => ended.push((w, Ended::Failed(e))),
+            }
+        }
+    }
+    let taken = watched.len() < before;
+    let left = !watched.is_empty();
+    (taken, ended, left)
+}
+
+/// Deals with a publish that did not end delivered: sent again if the link took it and its
+/// deadline allows, its failure reported if not.
+fn conclude(shared: &Shared, entry: Watched, how: Ended, resend: &Weak<dyn Resend>) {
+    let error = match how {
+        Ended::Expired => {
+            entry.failed.report(TransportError::Timeout);
+            return;
+        }
+        Ended::Failed(error) => error,
     };
-    let (entry, error) = failure;
     let Some(transport) = resend.upgrade() else {
         entry.failed.report(TransportError::NotConnected);
         return;
     };
     // Lost with a link (Paho fails what was in flight when it cleans the session, which may be
-    // only at the reconnection): again on the next link, as long as the deadline allows.
+    // only at the reconnection; and the thread may look only once the link is back): again on
+    // the next link, as long as the deadline allows.
     let lost = matches!(
         error,
         paho::Error::OperationIncomplete | paho::Error::Disconnected
-    ) || transport.link_down();
+    ) || transport.link_down()
+        || transport.link_drops() != entry.drops;
     if Instant::now() < entry.deadline && lost {
         let message = entry.token.message().clone();
+        let drops = transport.link_drops();
         match transport.resend(message, entry.deadline) {
-            Ok(token) => watch(shared, token, entry.failed, entry.deadline),
+            Ok(token) => watch(
+                shared,
+                Watched {
+                    token,
+                    failed: entry.failed,
+                    deadline: entry.deadline,
+                    drops,
+                },
+            ),
             Err(e) => entry.failed.report(e),
         }
         return;
     }
     entry.failed.report(classify(error));
-}
-
-/// Fails the publishes past their deadline.
-fn expire(shared: &Shared) {
-    let now = Instant::now();
-    let due: Vec<Watched> = {
-        let mut watched = shared.watched.lock();
-        let ids: Vec<u64> = watched
-            .iter()
-            .filter(|(_, w)| w.deadline <= now)
-            .map(|(id, _)| *id)
-            .collect();
-        ids.into_iter()
-            .filter_map(|id| watched.remove(&id))
-            .collect()
-    };
-    for watched in due {
-        watched.failed.report(TransportError::Timeout);
-    }
 }

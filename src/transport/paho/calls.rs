@@ -4,6 +4,7 @@
 //! link and, if the link drops under it, tries again on the next one while its time remains
 //! (`PahoTransport::with_link`); the link itself is kept in `connection`.
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use paho_mqtt as paho;
@@ -160,8 +161,10 @@ impl Transport for PahoTransport {
         };
         let deadline = Instant::now() + timeout;
         let message = paho::Message::new(topic, payload, paho_qos(qos));
+        // Read before the publish: a drop after it moves the count on.
+        let drops = self.link_drops();
         let token = self.resend(message, deadline)?;
-        acks.watch(token, failed, deadline);
+        acks.watch(token, failed, deadline, drops);
         Ok(())
     }
 
@@ -196,5 +199,9 @@ impl Resend for PahoTransport {
 
     fn link_down(&self) -> bool {
         !self.client.is_connected() || !self.is_up()
+    }
+
+    fn link_drops(&self) -> u64 {
+        self.drops.load(Ordering::SeqCst)
     }
 }

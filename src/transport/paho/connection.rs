@@ -6,6 +6,7 @@
 //! DISCONNECT, and hand the client to the reaper. The calls made over a live link
 //! (subscribe, publish, the port's `Transport`) are in `calls`; this file keeps the link.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -72,6 +73,9 @@ pub struct PahoTransport {
     supervisor: Mutex<Option<JoinHandle<()>>>,
     /// The publishes handed to Paho without waiting (see [`super::acks`]).
     pub(super) acks: OnceLock<Acks>,
+    /// How many times Paho reported the link lost: a publish that fails after the count moved
+    /// on was lost with a link.
+    pub(super) drops: Arc<AtomicU64>,
 }
 
 /// Keeps Paho's background threads (`MQTTAsync_send`, `MQTTAsync_rcv`, shared by all clients of
@@ -180,8 +184,11 @@ impl PahoTransport {
         inbound::route(&client, router);
         // Runs on Paho's thread, called from C: nothing may unwind out of it.
         let lost_tx = events_tx.clone();
+        let drops = Arc::new(AtomicU64::new(0));
+        let dropped = drops.clone();
         client.set_connection_lost_callback(move |_| {
             contain("the MQTT connection-lost callback", || {
+                dropped.fetch_add(1, Ordering::SeqCst);
                 lost_tx.push(Event::Lost);
             });
         });
@@ -219,6 +226,7 @@ impl PahoTransport {
             events: events_tx,
             supervisor: Mutex::new(None),
             acks: OnceLock::new(),
+            drops,
         });
         let attempt = timeout.clamp(Duration::from_secs(1), MAX_ATTEMPT);
         if let Err(e) = transport.start_threads(events_rx, events, settings.backoff, attempt) {
