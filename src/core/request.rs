@@ -155,7 +155,7 @@ impl Request<'_> {
                 }
             }
             Request::Update { fields, .. } => {
-                w.string("status", fields.status.wire_name());
+                w.plain("status", fields.status.wire_name());
                 if let Some(details) = fields.status_details {
                     w.raw("statusDetails", details);
                 }
@@ -185,6 +185,11 @@ impl Request<'_> {
 /// update with its token is about 90 bytes, which growing from empty reached in five
 /// reallocations.
 const REQUEST_CAPACITY: usize = 128;
+
+/// True when JSON must escape something in `s`: a quote, a backslash or a control character.
+fn needs_escape(s: &str) -> bool {
+    s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
+}
 
 /// A minimal writer for one flat JSON object; strings are escaped by serde_json.
 struct JsonWriter {
@@ -216,10 +221,28 @@ impl JsonWriter {
         let _ = write!(self.out, "{n}");
     }
 
+    /// A string of ours that JSON writes as it is (a status name).
+    fn plain(&mut self, key: &str, s: &'static str) {
+        debug_assert!(!needs_escape(s));
+        self.key(key);
+        self.out.push(b'"');
+        self.out.extend_from_slice(s.as_bytes());
+        self.out.push(b'"');
+    }
+
     fn string(&mut self, key: &str, s: &str) {
         self.key(key);
-        // Serialising a &str into a Vec cannot fail.
-        serde_json::to_writer(&mut self.out, s).expect("string serialisation");
+        // The common case, a string JSON writes as it is (tokens, status names), is copied;
+        // anything with a quote, a backslash or a control character goes through serde_json's
+        // escaping. Both give the same text.
+        if !needs_escape(s) {
+            self.out.push(b'"');
+            self.out.extend_from_slice(s.as_bytes());
+            self.out.push(b'"');
+        } else {
+            // Serialising a &str into a Vec cannot fail.
+            serde_json::to_writer(&mut self.out, s).expect("string serialisation");
+        }
     }
 
     fn finish(mut self) -> Vec<u8> {
@@ -312,5 +335,23 @@ mod tests {
         let out = text(&Request::GetPending, "a\"b\\c");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["clientToken"], "a\"b\\c");
+    }
+
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them() {
+        for s in [
+            "plain",
+            "",
+            "a\"b",
+            "back\\slash",
+            "tab\there",
+            "\u{1f}",
+            "\u{7f}é✓",
+            "/",
+        ] {
+            let out = text(&Request::GetPending, s);
+            let expected = format!(r#"{{"clientToken":{}}}"#, serde_json::to_string(s).unwrap());
+            assert_eq!(out, expected, "{s:?}");
+        }
     }
 }

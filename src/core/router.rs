@@ -3,7 +3,7 @@
 //! what it receives to a [`Router`].
 
 use crate::core::log::{Level, Throttle};
-use crate::core::topics::topic_matches;
+use crate::core::topics::{split_level, topic_matches};
 use parking_lot::RwLock;
 use std::sync::Arc;
 
@@ -90,7 +90,7 @@ pub const MAX_JOBS_MESSAGE: usize = 128 * 1024;
 pub fn is_jobs_topic(topic: &str) -> bool {
     topic
         .strip_prefix("$aws/things/")
-        .and_then(|rest| rest.split_once('/'))
+        .and_then(split_level)
         .is_some_and(|(_, tail)| tail.starts_with("jobs/"))
 }
 

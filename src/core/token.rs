@@ -25,12 +25,27 @@ pub const MAX_LEN: usize = 8 + 1 + 20;
 /// Appends a fresh token, at most [`MAX_LEN`] characters long (`xxxxxxxx-N`), to `into`
 /// (where an operation keeps its names together).
 pub fn write_next(into: &mut String) {
-    use std::fmt::Write as _;
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     into.push_str(prefix());
     into.push('-');
-    // Writing into a String cannot fail.
-    let _ = write!(into, "{n}");
+    push_decimal(into, n);
+}
+
+/// Appends `n` in decimal: a token per operation, without the formatting machinery.
+fn push_decimal(into: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[start..] {
+        into.push(char::from(d));
+    }
 }
 
 #[cfg(test)]
@@ -42,6 +57,15 @@ mod tests {
         let mut token = String::new();
         write_next(&mut token);
         token
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 7, 10, 99, 1_000_000, u64::MAX] {
+            let mut s = String::from("x");
+            push_decimal(&mut s, n);
+            assert_eq!(s, format!("x{n}"));
+        }
     }
 
     #[test]
