@@ -6,9 +6,9 @@
 //! meanwhile; here each library run has a floor run next to it. Rows run the library with four
 //! submitting threads, with one, and with none (`refill`: each completion starts the next
 //! operation from the callback, as the floor's one thread publishes once it read a reply).
-//! Each row also gives the context switches of this process (the client side) per operation,
-//! from `getrusage`: on a shared machine a steadier figure of what the path costs than its
-//! rate.
+//! Each row also gives the context switches and the CPU time of this process (the client
+//! side) per operation, from `getrusage`: on a shared machine steadier figures of what the path
+//! costs than its rate.
 
 use crate::capi::{Conn, FLAG_KEEP_SUBSCRIPTIONS};
 use crate::emulator::JOB;
@@ -22,23 +22,40 @@ use std::time::{Duration, Instant};
 /// Things the requests go round, as in the throughput section's floor rows.
 const THINGS: usize = 16;
 
-/// Context switches of this process so far (voluntary and not, every thread, ended ones too).
-fn switches() -> f64 {
+/// Context switches of this process so far (voluntary and not, every thread, ended ones too),
+/// and the CPU time it used, in µs (user and system).
+fn usage() -> (f64, f64) {
     // SAFETY: getrusage fills the struct it is given; a zeroed rusage is a valid one.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
-        return f64::NAN;
+        return (f64::NAN, f64::NAN);
     }
-    (usage.ru_nvcsw + usage.ru_nivcsw) as f64
+    let micros = |t: libc::timeval| t.tv_sec as f64 * 1e6 + t.tv_usec as f64;
+    (
+        (usage.ru_nvcsw + usage.ru_nivcsw) as f64,
+        micros(usage.ru_utime) + micros(usage.ru_stime),
+    )
 }
 
-/// Runs `f` (which returns ops/s); ops/s and context switches per op, the operations counted
-/// as the rate times the time `f` took.
-fn counted(f: impl FnOnce() -> f64) -> (f64, f64) {
-    let (before, start) = (switches(), Instant::now());
+/// What one run gave: ops/s, and per operation the context switches and the CPU µs of this
+/// process (the client side).
+struct Run {
+    rate: f64,
+    switches: f64,
+    cpu: f64,
+}
+
+/// Runs `f` (which returns ops/s), the operations counted as the rate times the time `f` took.
+fn counted(f: impl FnOnce() -> f64) -> Run {
+    let ((switches, cpu), start) = (usage(), Instant::now());
     let rate = f();
     let ops = rate * start.elapsed().as_secs_f64();
-    (rate, (switches() - before) / ops)
+    let (switches_after, cpu_after) = usage();
+    Run {
+        rate,
+        switches: (switches_after - switches) / ops,
+        cpu: (cpu_after - cpu) / ops,
+    }
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -69,6 +86,8 @@ pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut 
             "per-round ratios",
             "switches/op floor",
             "switches/op library",
+            "client CPU µs/op floor",
+            "client CPU µs/op library",
             "failed",
         ],
     );
@@ -85,11 +104,14 @@ pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut 
         for &(label, conn, flags, submitters) in &paths {
             let (mut floors, mut libs, mut ratios, mut failed) = (vec![], vec![], vec![], 0);
             let (mut floor_sw, mut lib_sw) = (vec![], vec![]);
+            let (mut floor_cpu, mut lib_cpu) = (vec![], vec![]);
             for _ in 0..rounds {
-                let (floor, sw) =
+                let floor =
                     counted(|| RawJobs::pipelined(port, n, THINGS, JOB, Span::For(duration)));
-                floor_sw.push(sw);
-                let (lib, sw) = counted(|| {
+                floor_sw.push(floor.switches);
+                floor_cpu.push(floor.cpu);
+                let floor = floor.rate;
+                let lib = counted(|| {
                     let (rate, f) = match submitters {
                         0 => refilled(conn, n, THINGS, Span::For(duration), flags),
                         _ => pipelined_by(conn, n, THINGS, duration, flags, submitters),
@@ -97,7 +119,9 @@ pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut 
                     failed += f;
                     rate
                 });
-                lib_sw.push(sw);
+                lib_sw.push(lib.switches);
+                lib_cpu.push(lib.cpu);
+                let lib = lib.rate;
                 ratios.push(format!("{:.2}", lib / floor));
                 floors.push(floor);
                 libs.push(lib);
@@ -117,6 +141,8 @@ pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut 
                 ratios.join(" "),
                 format!("{:.2}", median(&mut floor_sw)),
                 format!("{:.2}", median(&mut lib_sw)),
+                format!("{:.1}", median(&mut floor_cpu)),
+                format!("{:.1}", median(&mut lib_cpu)),
                 failed.to_string(),
             ]);
         }
