@@ -1,14 +1,13 @@
 //! Client tokens that are unique for the lifetime of the process.
 //!
-//! A token is a random per-process prefix and a counter, so a late reply to an operation of an
-//! earlier run, or of an operation that already timed out, can never complete another one.
+//! A token is a random per-process prefix and the operation's ID (never reused within a
+//! process), so a late reply to an operation of an earlier run, or of an operation that already
+//! timed out, can never complete another one; and a reply's token leads straight back to its
+//! operation ([`id_of`]), with no index of tokens to keep.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
-
-static COUNTER: AtomicU64 = AtomicU64::new(1);
 
 fn prefix() -> &'static str {
     static PREFIX: OnceLock<String> = OnceLock::new();
@@ -22,13 +21,28 @@ fn prefix() -> &'static str {
 /// The longest token: the prefix, a dash and the longest `u64`.
 pub const MAX_LEN: usize = 8 + 1 + 20;
 
-/// Appends a fresh token, at most [`MAX_LEN`] characters long (`xxxxxxxx-N`), to `into`
-/// (where an operation keeps its names together).
-pub fn write_next(into: &mut String) {
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+/// Appends the token of operation `id`, at most [`MAX_LEN`] characters long (`xxxxxxxx-N`),
+/// to `into` (where an operation keeps its names together).
+pub fn write_for(into: &mut String, id: u64) {
     into.push_str(prefix());
     into.push('-');
-    push_decimal(into, n);
+    push_decimal(into, id);
+}
+
+/// The operation ID a token written by [`write_for`] in this process carries; `None` for any
+/// other token (the application's own, another run's, or one that only looks like ours:
+/// leading zeros, a sign, more digits than a `u64` holds).
+pub fn id_of(token: &str) -> Option<u64> {
+    let digits = token.strip_prefix(prefix())?.strip_prefix('-')?;
+    if digits.is_empty() || digits.len() > 20 || (digits.len() > 1 && digits.starts_with('0')) {
+        return None;
+    }
+    digits.bytes().try_fold(0u64, |n, b| {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+    })
 }
 
 /// Appends `n` in decimal: a token per operation, without the formatting machinery.
@@ -51,11 +65,10 @@ fn push_decimal(into: &mut String, mut n: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
 
-    fn next() -> String {
+    fn token(id: u64) -> String {
         let mut token = String::new();
-        write_next(&mut token);
+        write_for(&mut token, id);
         token
     }
 
@@ -69,17 +82,30 @@ mod tests {
     }
 
     #[test]
-    fn tokens_never_repeat_across_threads() {
-        let handles: Vec<_> = (0..4)
-            .map(|_| std::thread::spawn(|| (0..10_000).map(|_| next()).collect::<Vec<_>>()))
-            .collect();
-        let mut seen = HashSet::new();
-        for h in handles {
-            for t in h.join().unwrap() {
-                assert!(t.len() <= MAX_LEN);
-                assert!(seen.insert(t), "a token repeated");
-            }
+    fn a_token_leads_back_to_its_operation_and_no_other_does() {
+        for id in [0, 1, 9, 10, 12_345, u64::MAX] {
+            let t = token(id);
+            assert!(t.len() <= MAX_LEN);
+            assert_eq!(id_of(&t), Some(id), "{t}");
         }
-        assert_eq!(seen.len(), 40_000);
+        assert_ne!(token(1), token(10));
+        let p = prefix();
+        // Another run's prefix: ours with its first digit changed.
+        let first = if p.starts_with('0') { "1" } else { "0" };
+        let foreign = format!("{first}{}-1", &p[1..]);
+        for other in [
+            format!("{p}-"),
+            format!("{p}-01"),
+            format!("{p}-+1"),
+            format!("{p}-1a"),
+            format!("{p}-18446744073709551616"),
+            format!("{p}1"),
+            format!("{p}--1"),
+            foreign,
+            "1".to_owned(),
+            String::new(),
+        ] {
+            assert_eq!(id_of(&other), None, "{other}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! the table's index), and the key moves on to the completion, so that a callback gets the
 //! thing name without a copy of its own.
 
+use super::OpId;
 use crate::core::token;
 use crate::core::topics::Operation;
 
@@ -15,12 +16,16 @@ pub struct ReplyKey {
     thing_end: usize,
     job_end: usize,
     has_job: bool,
+    /// True when the token is the application's, false when it is ours (made from the ID).
+    own_token: bool,
     pub operation: Operation,
 }
 
 impl ReplyKey {
-    /// The key of an operation on `thing`; `client_token` `None` gives it a fresh unique one.
+    /// The key of operation `id` on `thing`; `client_token` `None` gives it the token made
+    /// from the ID (unique in the process).
     pub fn new(
+        id: OpId,
         thing: &str,
         operation: Operation,
         job_id: Option<&str>,
@@ -35,15 +40,21 @@ impl ReplyKey {
         let job_end = names.len();
         match client_token {
             Some(t) => names.push_str(t),
-            None => token::write_next(&mut names),
+            None => token::write_for(&mut names, id),
         }
         ReplyKey {
             names,
             thing_end,
             job_end,
             has_job: job_id.is_some(),
+            own_token: client_token.is_some(),
             operation,
         }
+    }
+
+    /// True when the application gave the token.
+    pub fn own_token(&self) -> bool {
+        self.own_token
     }
 
     pub fn thing(&self) -> &str {
@@ -71,7 +82,8 @@ mod tests {
 
     #[test]
     fn names_come_back_apart() {
-        let key = ReplyKey::new("T1", Operation::Update, Some("job-7"), Some("tok"));
+        let key = ReplyKey::new(1, "T1", Operation::Update, Some("job-7"), Some("tok"));
+        assert!(key.own_token());
         assert_eq!(key.thing(), "T1");
         assert_eq!(key.job_id(), Some("job-7"));
         assert_eq!(key.token(), "tok");
@@ -84,19 +96,20 @@ mod tests {
 
     #[test]
     fn an_empty_job_id_is_not_no_job_id() {
-        let none = ReplyKey::new("T", Operation::GetPending, None, Some("a"));
+        let none = ReplyKey::new(2, "T", Operation::GetPending, None, Some("a"));
         assert_eq!(none.job_id(), None);
         assert!(none.answers("T", Operation::GetPending, None));
         assert!(!none.answers("T", Operation::GetPending, Some("")));
     }
 
     #[test]
-    fn a_generated_token_fits_without_growing() {
-        let key = ReplyKey::new("thing", Operation::StartNext, None, None);
+    fn a_generated_token_carries_the_id_and_fits_without_growing() {
+        let key = ReplyKey::new(u64::MAX, "thing", Operation::StartNext, None, None);
         assert_eq!(key.thing(), "thing");
-        assert!(!key.token().is_empty() && key.token().len() <= token::MAX_LEN);
+        assert!(!key.own_token());
+        assert_eq!(token::id_of(key.token()), Some(u64::MAX));
         assert!(key.names.capacity() <= "thing".len() + token::MAX_LEN);
-        let other = ReplyKey::new("thing", Operation::StartNext, None, None);
+        let other = ReplyKey::new(7, "thing", Operation::StartNext, None, None);
         assert_ne!(key.token(), other.token());
     }
 }

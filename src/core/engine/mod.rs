@@ -278,7 +278,7 @@ impl Engine {
     ) -> Result<(), JobsError> {
         let operation = sub.request.operation();
         let job_id = sub.request.job_id();
-        let key = ReplyKey::new(sub.thing, operation, job_id, sub.client_token);
+        let key = ReplyKey::new(id, sub.thing, operation, job_id, sub.client_token);
         let payload = sub.request.encode(key.token());
         let topic = topics::request_topic(sub.thing, operation, job_id);
         let subscribed = self.acquire_subscription(sub.thing, operation, sub.keep_subscriptions)?;

@@ -1,11 +1,13 @@
 //! The table of operations in flight: by ID, by client token (the normal match) and by deadline
-//! (for the timer). IDs grow with age, which is how a reply without a token finds the oldest
-//! operation it may answer. The operations are in a hash map, not an ordered one: an ordered
+//! (for the timer). A token of ours carries its operation's ID, so a reply finds its operation
+//! by ID; only the application's own tokens are indexed. IDs grow with age, which is how a
+//! reply without a token finds the oldest operation it may answer. The operations are in a hash map, not an ordered one: an ordered
 //! map's nodes holding operations are over a kilobyte each, above what the allocator keeps
 //! per thread for reuse, and they were split and merged as operations came and went.
 
 use super::deadlines::Deadlines;
 use super::{Completion, OpId, ReplyKey};
+use crate::core::token;
 use crate::core::topics::Operation;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::hash::BuildHasher;
@@ -21,8 +23,8 @@ pub struct Pending {
     pub completion: Completion,
 }
 
-/// The index by token holds a hash of the token, not a copy: the token is in the key, and a
-/// lookup compares it there (two tokens with one hash share an entry).
+/// The index of the application's tokens holds a hash of the token, not a copy: the token is
+/// in the key, and a lookup compares it there (two tokens with one hash share an entry).
 fn token_hash(token: &str) -> u64 {
     FxBuildHasher.hash_one(token)
 }
@@ -98,20 +100,24 @@ impl OpTable {
             .earliest(|id| ops.contains_key(&id))
             .is_none_or(|d| pending.deadline < d);
         self.deadlines.push(pending.deadline, id);
-        self.by_token
-            .entry(token_hash(pending.key.token()))
-            .and_modify(|ids| ids.add(id))
-            .or_insert(Ids::One(id));
+        if pending.key.own_token() {
+            self.by_token
+                .entry(token_hash(pending.key.token()))
+                .and_modify(|ids| ids.add(id))
+                .or_insert(Ids::One(id));
+        }
         self.ops.insert(id, pending);
         Ok(earliest)
     }
 
     pub fn remove(&mut self, id: OpId) -> Option<Pending> {
         let pending = self.ops.remove(&id)?;
-        let hash = token_hash(pending.key.token());
-        if let Some(ids) = self.by_token.get_mut(&hash) {
-            if ids.remove(id) {
-                self.by_token.remove(&hash);
+        if pending.key.own_token() {
+            let hash = token_hash(pending.key.token());
+            if let Some(ids) = self.by_token.get_mut(&hash) {
+                if ids.remove(id) {
+                    self.by_token.remove(&hash);
+                }
             }
         }
         // Hash maps keep their room: give most of it back after a burst.
@@ -127,7 +133,9 @@ impl OpTable {
         Some(pending)
     }
 
-    /// The oldest operation with this token that the reply topic belongs to.
+    /// The oldest operation with this token that the reply topic belongs to. The token may
+    /// be ours, leading to its operation, and also an application's (which could copy one of
+    /// ours): both are looked for.
     pub fn find_by_token(
         &self,
         token: &str,
@@ -135,16 +143,20 @@ impl OpTable {
         operation: Operation,
         job_id: Option<&str>,
     ) -> Option<OpId> {
-        self.by_token
-            .get(&token_hash(token))?
-            .as_slice()
-            .iter()
-            .copied()
-            .find(|id| {
-                self.ops.get(id).is_some_and(|p| {
-                    p.key.token() == token && p.key.answers(thing, operation, job_id)
-                })
-            })
+        let belongs = |id: &OpId| {
+            self.ops
+                .get(id)
+                .is_some_and(|p| p.key.token() == token && p.key.answers(thing, operation, job_id))
+        };
+        let ours = token::id_of(token).filter(belongs);
+        let theirs = self
+            .by_token
+            .get(&token_hash(token))
+            .and_then(|ids| ids.as_slice().iter().copied().find(belongs));
+        match (ours, theirs) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// The oldest operation the reply topic belongs to, whatever its token.
@@ -196,7 +208,7 @@ mod tests {
 
     fn pending(thing: &str, token: &str, deadline: Instant) -> Pending {
         Pending {
-            key: ReplyKey::new(thing, Operation::GetPending, None, Some(token)),
+            key: ReplyKey::new(0, thing, Operation::GetPending, None, Some(token)),
             subscribed: false,
             deadline,
             completion: Completion::Callback(Box::new(|_| {})),
@@ -234,6 +246,47 @@ mod tests {
         let ids: Vec<OpId> = table.close().into_iter().map(|(id, _)| id).collect();
         assert_eq!(ids, vec![3, 5, 9]);
         assert!(table.insert(11, pending("T", "x", at)).is_err());
+    }
+
+    fn ours(id: OpId, at: Instant) -> Pending {
+        Pending {
+            key: ReplyKey::new(id, "T", Operation::GetPending, None, None),
+            subscribed: false,
+            deadline: at,
+            completion: Completion::Callback(Box::new(|_| {})),
+        }
+    }
+
+    #[test]
+    fn our_tokens_lead_to_their_operation_without_an_index() {
+        let mut table = OpTable::default();
+        let at = Instant::now() + Duration::from_secs(60);
+        for id in 10..20 {
+            assert!(table.insert(id, ours(id, at)).is_ok());
+        }
+        assert!(table.by_token.is_empty());
+        let token = table.ops[&14].key.token().to_owned();
+        assert_eq!(
+            table.find_by_token(&token, "T", Operation::GetPending, None),
+            Some(14)
+        );
+        assert_eq!(
+            table.find_by_token(&token, "U", Operation::GetPending, None),
+            None
+        );
+        // The application reused our token for an older operation: the oldest wins.
+        assert!(table.insert(3, pending("T", &token, at)).is_ok());
+        assert_eq!(
+            table.find_by_token(&token, "T", Operation::GetPending, None),
+            Some(3)
+        );
+        assert!(table.remove(3).is_some());
+        assert!(table.remove(14).is_some());
+        assert_eq!(
+            table.find_by_token(&token, "T", Operation::GetPending, None),
+            None
+        );
+        assert!(table.by_token.is_empty());
     }
 
     #[test]
