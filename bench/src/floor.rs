@@ -7,12 +7,13 @@
 //! submitting threads, with one, and with none (`refill`: each completion starts the next
 //! operation from the callback, as the floor's one thread publishes once it read a reply).
 //! Each row also gives the context switches and the CPU time of this process (the client
-//! side) per operation, from `getrusage`: on a shared machine steadier figures of what the path
-//! costs than its rate.
+//! side) per operation, from `getrusage`, and the emulator's CPU time per operation (from
+//! `/proc`): on a shared machine steadier figures of what the path costs than its rate, and
+//! they tell the client's share from the service's.
 
 use crate::capi::{Conn, FLAG_KEEP_SUBSCRIPTIONS};
 use crate::emulator::JOB;
-use crate::latency::pipelined_by;
+use crate::latency::{cpu_seconds, pipelined_by};
 use crate::raw::RawJobs;
 use crate::refill::refilled;
 use crate::report::{Table, Verdict};
@@ -38,16 +39,18 @@ fn usage() -> (f64, f64) {
 }
 
 /// What one run gave: ops/s, and per operation the context switches and the CPU µs of this
-/// process (the client side).
+/// process (the client side), and the CPU µs of the emulator (service and broker).
 struct Run {
     rate: f64,
     switches: f64,
     cpu: f64,
+    emulator_cpu: f64,
 }
 
 /// Runs `f` (which returns ops/s), the operations counted as the rate times the time `f` took.
-fn counted(f: impl FnOnce() -> f64) -> Run {
+fn counted(emulator: u32, f: impl FnOnce() -> f64) -> Run {
     let ((switches, cpu), start) = (usage(), Instant::now());
+    let emulator_cpu = cpu_seconds(emulator);
     let rate = f();
     let ops = rate * start.elapsed().as_secs_f64();
     let (switches_after, cpu_after) = usage();
@@ -55,6 +58,7 @@ fn counted(f: impl FnOnce() -> f64) -> Run {
         rate,
         switches: (switches_after - switches) / ops,
         cpu: (cpu_after - cpu) / ops,
+        emulator_cpu: (cpu_seconds(emulator) - emulator_cpu) * 1e6 / ops,
     }
 }
 
@@ -68,7 +72,13 @@ fn median(values: &mut [f64]) -> f64 {
     }
 }
 
-pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut Vec<Verdict>) {
+pub fn floor_ratio(
+    port: u16,
+    emulator: u32,
+    rounds: usize,
+    duration: Duration,
+    verdicts: &mut Vec<Verdict>,
+) {
     let aws = Conn::mqtt("127.0.0.1", port, "bench-floor-aws", true);
     let generic = Conn::mqtt("127.0.0.1", port, "bench-floor-generic", false);
     let table = Table::new(
@@ -88,6 +98,8 @@ pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut 
             "switches/op library",
             "client CPU µs/op floor",
             "client CPU µs/op library",
+            "emulator CPU µs/op floor",
+            "emulator CPU µs/op library",
             "failed",
         ],
     );
@@ -105,13 +117,16 @@ pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut 
             let (mut floors, mut libs, mut ratios, mut failed) = (vec![], vec![], vec![], 0);
             let (mut floor_sw, mut lib_sw) = (vec![], vec![]);
             let (mut floor_cpu, mut lib_cpu) = (vec![], vec![]);
+            let (mut floor_emu, mut lib_emu) = (vec![], vec![]);
             for _ in 0..rounds {
-                let floor =
-                    counted(|| RawJobs::pipelined(port, n, THINGS, JOB, Span::For(duration)));
+                let floor = counted(emulator, || {
+                    RawJobs::pipelined(port, n, THINGS, JOB, Span::For(duration))
+                });
                 floor_sw.push(floor.switches);
                 floor_cpu.push(floor.cpu);
+                floor_emu.push(floor.emulator_cpu);
                 let floor = floor.rate;
-                let lib = counted(|| {
+                let lib = counted(emulator, || {
                     let (rate, f) = match submitters {
                         0 => refilled(conn, n, THINGS, Span::For(duration), flags),
                         _ => pipelined_by(conn, n, THINGS, duration, flags, submitters),
@@ -121,6 +136,7 @@ pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut 
                 });
                 lib_sw.push(lib.switches);
                 lib_cpu.push(lib.cpu);
+                lib_emu.push(lib.emulator_cpu);
                 let lib = lib.rate;
                 ratios.push(format!("{:.2}", lib / floor));
                 floors.push(floor);
@@ -143,6 +159,8 @@ pub fn floor_ratio(port: u16, rounds: usize, duration: Duration, verdicts: &mut 
                 format!("{:.2}", median(&mut lib_sw)),
                 format!("{:.1}", median(&mut floor_cpu)),
                 format!("{:.1}", median(&mut lib_cpu)),
+                format!("{:.1}", median(&mut floor_emu)),
+                format!("{:.1}", median(&mut lib_emu)),
                 failed.to_string(),
             ]);
         }

@@ -264,7 +264,7 @@ pub fn pipelined_by(
 
 /// The throughput sweep over window sizes and thing counts.
 /// CPU seconds (user + system) a process used so far, from `/proc/PID/stat`.
-fn cpu_seconds(pid: u32) -> f64 {
+pub fn cpu_seconds(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // Fields after the command (which may hold spaces): utime and stime are the 12th and 13th.
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
