@@ -22,6 +22,19 @@ struct State<T> {
     closed: bool,
 }
 
+/// Room a queue keeps when it empties; more (left by a burst) is given back then.
+const KEEP: usize = 256;
+
+impl<T> State<T> {
+    fn take(&mut self) -> Option<T> {
+        let item = self.items.pop_front();
+        if self.items.is_empty() && self.items.capacity() > KEEP {
+            self.items.shrink_to(KEEP);
+        }
+        item
+    }
+}
+
 /// A first-in, first-out queue, unbounded, that can be closed once.
 pub struct Queue<T> {
     state: Mutex<State<T>>,
@@ -86,7 +99,7 @@ impl<T> Queue<T> {
     pub fn pop(&self) -> Option<T> {
         let mut state = self.state.lock();
         loop {
-            if let Some(item) = state.items.pop_front() {
+            if let Some(item) = state.take() {
                 return Some(item);
             }
             if state.closed {
@@ -101,14 +114,14 @@ impl<T> Queue<T> {
     pub fn pop_until(&self, deadline: std::time::Instant) -> Popped<T> {
         let mut state = self.state.lock();
         loop {
-            if let Some(item) = state.items.pop_front() {
+            if let Some(item) = state.take() {
                 return Popped::Item(item);
             }
             if state.closed {
                 return Popped::Closed;
             }
             if self.ready.wait_until(&mut state, deadline).timed_out() {
-                return match state.items.pop_front() {
+                return match state.take() {
                     Some(item) => Popped::Item(item),
                     None => Popped::TimedOut,
                 };
@@ -157,6 +170,19 @@ mod tests {
             task();
         }
         assert_eq!(*seen.lock(), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn an_emptied_queue_gives_back_the_room_of_a_burst() {
+        let q = Queue::default();
+        for i in 0..10_000 {
+            assert!(q.push(i));
+        }
+        assert!(q.state.lock().items.capacity() >= 10_000);
+        for i in 0..10_000 {
+            assert_eq!(q.pop(), Some(i));
+        }
+        assert!(q.state.lock().items.capacity() <= KEEP);
     }
 
     #[test]

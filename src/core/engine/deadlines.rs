@@ -12,6 +12,9 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 use std::time::Instant;
 
+/// Entries' room kept when the queue empties.
+const KEEP: usize = 256;
+
 #[derive(Default)]
 pub struct Deadlines {
     /// Deadlines that came in order, each no earlier than the one before.
@@ -66,12 +69,17 @@ impl Deadlines {
         None
     }
 
-    /// Takes out the earliest entry if it is due at `now` (its operation may be gone).
+    /// Takes out the earliest entry if it is due at `now` (its operation may be gone). Once
+    /// none is left, the room of a burst is given back.
     pub fn pop_due(&mut self, now: Instant) -> Option<OpId> {
-        match self.first() {
+        let due = match self.first() {
             Some((at, _)) if at <= now => self.pop_first().map(|(_, id)| id),
             _ => None,
+        };
+        if self.len() == 0 && self.ordered.capacity() + self.others.capacity() > KEEP {
+            self.clear();
         }
+        due
     }
 
     /// Keeps only the entries of operations `live` says are there, and gives back the room
@@ -87,9 +95,9 @@ impl Deadlines {
         }
     }
 
+    /// Drops every entry, and the room they took.
     pub fn clear(&mut self) {
-        self.ordered.clear();
-        self.others.clear();
+        *self = Deadlines::default();
     }
 }
 
@@ -141,5 +149,16 @@ mod tests {
         }
         out.sort_unstable();
         assert_eq!(out, (0..100).step_by(10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_room_of_a_burst_is_given_back_once_all_came_due() {
+        let base = Instant::now();
+        let mut d = Deadlines::default();
+        for id in 0..10_000u64 {
+            d.push(base + Duration::from_millis(id), id);
+        }
+        while d.pop_due(base + Duration::from_secs(60)).is_some() {}
+        assert!(d.ordered.capacity() + d.others.capacity() <= KEEP);
     }
 }

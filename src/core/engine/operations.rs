@@ -192,7 +192,7 @@ impl OpTable {
     /// Refuses every later insert and takes out what is in flight.
     pub fn close(&mut self) -> Vec<(OpId, Pending)> {
         self.closed = true;
-        self.by_token.clear();
+        self.by_token = FxHashMap::default();
         self.deadlines.clear();
         let mut all: Vec<(OpId, Pending)> = std::mem::take(&mut self.ops).into_iter().collect();
         // Completed oldest first, as they were started.

@@ -75,6 +75,9 @@ pub struct Acks {
 /// How often the thread looks for publishes past their deadline.
 const SWEEP: Duration = Duration::from_millis(250);
 
+/// Room the list keeps once it is empty.
+const KEEP: usize = 256;
+
 /// How often the thread looks at the front of the list while publishes are watched.
 const SETTLE: Duration = Duration::from_millis(2);
 
@@ -236,6 +239,10 @@ fn settle(shared: &Shared, whole: bool, now: Instant) -> (bool, Vec<(Watched, En
     }
     let taken = watched.len() < before;
     let left = !watched.is_empty();
+    if !left && watched.capacity() > KEEP {
+        // What a burst (or a long outage) left: given back.
+        watched.shrink_to(KEEP);
+    }
     (taken, ended, left)
 }
 
