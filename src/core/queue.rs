@@ -23,14 +23,20 @@ struct State<T> {
 }
 
 /// Room a queue keeps when it empties; more (left by a burst) is given back then.
-const KEEP: usize = 256;
+pub const KEEP: usize = 256;
+
+/// Gives back the room a burst left in `items`, once it is empty: every queue of the library
+/// (this one, the acks list, the deadline queue) keeps at most [`KEEP`] entries' room idle.
+pub fn give_back_room<T>(items: &mut VecDeque<T>) {
+    if items.is_empty() && items.capacity() > KEEP {
+        items.shrink_to(KEEP);
+    }
+}
 
 impl<T> State<T> {
     fn take(&mut self) -> Option<T> {
         let item = self.items.pop_front();
-        if self.items.is_empty() && self.items.capacity() > KEEP {
-            self.items.shrink_to(KEEP);
-        }
+        give_back_room(&mut self.items);
         item
     }
 }

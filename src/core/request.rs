@@ -191,7 +191,8 @@ fn needs_escape(s: &str) -> bool {
     s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
-/// A minimal writer for one flat JSON object; strings are escaped by serde_json.
+/// A minimal writer for one flat JSON object; strings that need escaping go through
+/// serde_json.
 struct JsonWriter {
     out: Vec<u8>,
 }
@@ -221,24 +222,27 @@ impl JsonWriter {
         let _ = write!(self.out, "{n}");
     }
 
-    /// A string of ours that JSON writes as it is (a status name).
-    fn plain(&mut self, key: &str, s: &'static str) {
-        debug_assert!(!needs_escape(s));
-        self.key(key);
+    /// `s` between quotes, as it is: for a string JSON need not escape.
+    fn quoted(&mut self, s: &str) {
         self.out.push(b'"');
         self.out.extend_from_slice(s.as_bytes());
         self.out.push(b'"');
     }
 
+    /// A string of ours that JSON writes as it is (a status name).
+    fn plain(&mut self, key: &str, s: &'static str) {
+        debug_assert!(!needs_escape(s));
+        self.key(key);
+        self.quoted(s);
+    }
+
     fn string(&mut self, key: &str, s: &str) {
         self.key(key);
-        // The common case, a string JSON writes as it is (tokens, status names), is copied;
-        // anything with a quote, a backslash or a control character goes through serde_json's
-        // escaping. Both give the same text.
+        // The common case, a string JSON writes as it is (a token), is copied; anything with a
+        // quote, a backslash or a control character goes through serde_json's escaping. Both
+        // give the same text.
         if !needs_escape(s) {
-            self.out.push(b'"');
-            self.out.extend_from_slice(s.as_bytes());
-            self.out.push(b'"');
+            self.quoted(s);
         } else {
             // Serialising a &str into a Vec cannot fail.
             serde_json::to_writer(&mut self.out, s).expect("string serialisation");

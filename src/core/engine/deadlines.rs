@@ -8,12 +8,10 @@
 //! table asks, once they outnumber the live ones.
 
 use super::OpId;
+use crate::core::queue::{give_back_room, KEEP};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 use std::time::Instant;
-
-/// Entries' room kept when the queue empties.
-const KEEP: usize = 256;
 
 #[derive(Default)]
 pub struct Deadlines {
@@ -69,29 +67,32 @@ impl Deadlines {
         None
     }
 
-    /// Takes out the earliest entry if it is due at `now` (its operation may be gone). Once
-    /// none is left, the room of a burst is given back.
+    /// Takes out the earliest entry if it is due at `now` (its operation may be gone).
     pub fn pop_due(&mut self, now: Instant) -> Option<OpId> {
         let due = match self.first() {
             Some((at, _)) if at <= now => self.pop_first().map(|(_, id)| id),
             _ => None,
         };
-        if self.len() == 0 && self.ordered.capacity() + self.others.capacity() > KEEP {
-            self.clear();
-        }
+        self.give_back_room();
         due
     }
 
-    /// Keeps only the entries of operations `live` says are there, and gives back the room
-    /// of what went when that is more than `shrink_above` entries.
-    pub fn retain(&mut self, live: impl Fn(OpId) -> bool, shrink_above: usize) {
+    /// Keeps only the entries of operations `live` says are there, and at most twice their
+    /// room (or [`KEEP`] entries').
+    pub fn retain(&mut self, live: impl Fn(OpId) -> bool) {
         self.ordered.retain(|(_, id)| live(*id));
         self.others.retain(|Reverse((_, id))| live(*id));
-        if self.ordered.capacity() > shrink_above {
-            self.ordered.shrink_to(self.ordered.len() * 2);
-        }
-        if self.others.capacity() > shrink_above {
-            self.others.shrink_to(self.others.len() * 2);
+        let room = (2 * self.len()).max(KEEP);
+        self.ordered.shrink_to(room);
+        self.others.shrink_to(room);
+    }
+
+    /// The room of a burst, given back once the entries are gone (the queue's as every queue
+    /// of the library; the heap's likewise).
+    fn give_back_room(&mut self) {
+        give_back_room(&mut self.ordered);
+        if self.others.is_empty() && self.others.capacity() > KEEP {
+            self.others.shrink_to(KEEP);
         }
     }
 
@@ -141,7 +142,7 @@ mod tests {
             d.earliest(live).map(|t| t - base),
             Some(Duration::from_millis(94))
         );
-        d.retain(live, 0);
+        d.retain(live);
         assert_eq!(d.len(), 10);
         let mut out = vec![];
         while let Some(id) = d.pop_due(base + Duration::from_secs(1)) {

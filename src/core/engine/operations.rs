@@ -127,8 +127,7 @@ impl OpTable {
         }
         if self.deadlines.len() > 2 * self.ops.len() + STALE_SLACK {
             let ops = &self.ops;
-            self.deadlines
-                .retain(|id| ops.contains_key(&id), SHRINK_ABOVE);
+            self.deadlines.retain(|id| ops.contains_key(&id));
         }
         Some(pending)
     }

@@ -5,7 +5,7 @@
 //! only for the duration of the call, as in v4. Strings are not NUL-terminated; use the lengths.
 
 use crate::core::engine::{Completion, Done, NotifyCallback, NotifyEvent};
-use crate::core::topics::{Notify, Operation};
+use crate::core::topics::Notify;
 use crate::ffi::boundary::handles::operation_handle;
 use crate::ffi::boundary::SendPtr;
 use crate::ffi::types::{
@@ -56,13 +56,9 @@ fn base_param(
     }
 }
 
-/// The completion of an asynchronous operation that has a callback. The thing name it passes
-/// is the one the operation was made with, kept by the engine.
-pub fn operation_completion(
-    callback: CCallback,
-    operation: Operation,
-    connection: IotMqttConnection_t,
-) -> Completion {
+/// The completion of an asynchronous operation that has a callback. The operation and thing
+/// name it passes are the ones the operation was made with, kept by the engine.
+pub fn operation_completion(callback: CCallback, connection: IotMqttConnection_t) -> Completion {
     let connection = SendPtr::<_mqttConnection>(connection);
     Completion::Callback(Box::new(move |done: Done| {
         let Done { id, key, outcome } = done;
@@ -80,7 +76,7 @@ pub fn operation_completion(
             },
         };
         callback.call(base_param(
-            operation as u32,
+            key.operation as u32,
             key.thing(),
             connection.get(),
             u,

@@ -87,7 +87,7 @@ unsafe fn run<'a>(
                 let completion = match callback {
                     Some(info) => {
                         let c = CCallback::from_info(info).ok_or(JobsError::BadParameter)?;
-                        operation_completion(c, operation, view.connection)
+                        operation_completion(c, view.connection)
                     }
                     None => Completion::Callback(Box::new(|_| {})),
                 };

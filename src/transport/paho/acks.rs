@@ -26,7 +26,7 @@ use paho_mqtt as paho;
 use parking_lot::Mutex;
 
 use super::settings::classify;
-use crate::core::queue::{Popped, Queue};
+use crate::core::queue::{give_back_room, Popped, Queue};
 use crate::core::transport::{PublishFailed, TransportError};
 
 /// What the acks thread is told.
@@ -48,11 +48,13 @@ struct Watched {
 /// How a failed publish is tried again: the transport's answer to "wait for the link until
 /// `deadline`, then publish this message", or why not.
 pub trait Resend: Send + Sync {
+    /// The publish's token, with the count of lost links ([`Resend::link_drops`]) read before
+    /// publishing: a drop after the publish moves the count on.
     fn resend(
         &self,
         message: paho::Message,
         deadline: Instant,
-    ) -> Result<paho::DeliveryToken, TransportError>;
+    ) -> Result<(paho::DeliveryToken, u64), TransportError>;
     /// True while the link is down (a failure then is worth trying again).
     fn link_down(&self) -> bool;
     /// How many times the link was lost so far (a failure after a loss is worth trying again,
@@ -74,9 +76,6 @@ pub struct Acks {
 
 /// How often the thread looks for publishes past their deadline.
 const SWEEP: Duration = Duration::from_millis(250);
-
-/// Room the list keeps once it is empty.
-const KEEP: usize = 256;
 
 /// How often the thread looks at the front of the list while publishes are watched.
 const SETTLE: Duration = Duration::from_millis(2);
@@ -140,11 +139,6 @@ impl Acks {
                 drops,
             },
         );
-    }
-
-    /// How many publishes are watched.
-    pub fn in_flight(&self) -> usize {
-        self.shared.watched.lock().len()
     }
 
     /// Fails every watched publish with `NotConnected` and ends the thread. Idempotent.
@@ -239,10 +233,8 @@ fn settle(shared: &Shared, whole: bool, now: Instant) -> (bool, Vec<(Watched, En
     }
     let taken = watched.len() < before;
     let left = !watched.is_empty();
-    if !left && watched.capacity() > KEEP {
-        // What a burst (or a long outage) left: given back.
-        watched.shrink_to(KEEP);
-    }
+    // What a burst (or a long outage) left.
+    give_back_room(&mut watched);
     (taken, ended, left)
 }
 
@@ -270,9 +262,8 @@ fn conclude(shared: &Shared, entry: Watched, how: Ended, resend: &Weak<dyn Resen
         || transport.link_drops() != entry.drops;
     if Instant::now() < entry.deadline && lost {
         let message = entry.token.message().clone();
-        let drops = transport.link_drops();
         match transport.resend(message, entry.deadline) {
-            Ok(token) => watch(
+            Ok((token, drops)) => watch(
                 shared,
                 Watched {
                     token,

@@ -161,9 +161,7 @@ impl Transport for PahoTransport {
         };
         let deadline = Instant::now() + timeout;
         let message = paho::Message::new(topic, payload, paho_qos(qos));
-        // Read before the publish: a drop after it moves the count on.
-        let drops = self.link_drops();
-        let token = self.resend(message, deadline)?;
+        let (token, drops) = self.resend(message, deadline)?;
         acks.watch(token, failed, deadline, drops);
         Ok(())
     }
@@ -180,11 +178,12 @@ impl Resend for PahoTransport {
         &self,
         mut message: paho::Message,
         deadline: Instant,
-    ) -> Result<paho::DeliveryToken, TransportError> {
+    ) -> Result<(paho::DeliveryToken, u64), TransportError> {
+        let drops = self.link_drops();
         loop {
             self.wait_up(deadline)?;
             match self.client.try_publish(message) {
-                Ok(token) => return Ok(token),
+                Ok(token) => return Ok((token, drops)),
                 Err(paho::Error::Publish(rc, back)) => {
                     if self.client.is_connected() || Instant::now() + POLL >= deadline {
                         return Err(classify(paho::Error::from(rc)));
