@@ -6,14 +6,14 @@
 //! meanwhile; here each library run has a floor run next to it. Rows run the library with four
 //! submitting threads, with one, and with none (`refill`: each completion starts the next
 //! operation from the callback, as the floor's one thread publishes once it read a reply).
-//! Each row also gives the context switches and the CPU time of this process (the client
-//! side) per operation, from `getrusage`, and the emulator's CPU time per operation (from
-//! `/proc`): on a shared machine steadier figures of what the path costs than its rate, and
-//! they tell the client's share from the service's.
+//! Each row also gives the context switches of this process (the client side) per operation,
+//! from `getrusage`, and the CPU time per operation of this process and of the emulator
+//! (`latency::with_cpu`): on a shared machine steadier figures of what the path costs than its
+//! rate, and they tell the client's share from the service's.
 
 use crate::capi::{Conn, FLAG_KEEP_SUBSCRIPTIONS};
 use crate::emulator::JOB;
-use crate::latency::{cpu_seconds, pipelined_by};
+use crate::latency::{pipelined_by, with_cpu};
 use crate::raw::RawJobs;
 use crate::refill::refilled;
 use crate::report::{Table, Verdict};
@@ -23,42 +23,38 @@ use std::time::{Duration, Instant};
 /// Things the requests go round, as in the throughput section's floor rows.
 const THINGS: usize = 16;
 
-/// Context switches of this process so far (voluntary and not, every thread, ended ones too),
-/// and the CPU time it used, in µs (user and system).
-fn usage() -> (f64, f64) {
+/// Context switches of this process so far (voluntary and not, every thread, ended ones too).
+fn switches() -> f64 {
     // SAFETY: getrusage fills the struct it is given; a zeroed rusage is a valid one.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
-        return (f64::NAN, f64::NAN);
+        return f64::NAN;
     }
-    let micros = |t: libc::timeval| t.tv_sec as f64 * 1e6 + t.tv_usec as f64;
-    (
-        (usage.ru_nvcsw + usage.ru_nivcsw) as f64,
-        micros(usage.ru_utime) + micros(usage.ru_stime),
-    )
+    (usage.ru_nvcsw + usage.ru_nivcsw) as f64
 }
 
-/// What one run gave: ops/s, and per operation the context switches and the CPU µs of this
-/// process (the client side), and the CPU µs of the emulator (service and broker).
+/// What one run gave: ops/s and failures, and per operation the context switches and the CPU
+/// µs of this process (the client side), and the CPU µs of the emulator (service and broker).
 struct Run {
     rate: f64,
+    failed: u64,
     switches: f64,
     cpu: f64,
     emulator_cpu: f64,
 }
 
-/// Runs `f` (which returns ops/s), the operations counted as the rate times the time `f` took.
-fn counted(emulator: u32, f: impl FnOnce() -> f64) -> Run {
-    let ((switches, cpu), start) = (usage(), Instant::now());
-    let emulator_cpu = cpu_seconds(emulator);
-    let rate = f();
+/// Runs `f` (which returns ops/s and failures), the operations counted as the rate times the
+/// time `f` took.
+fn counted(emulator: u32, f: impl FnOnce() -> (f64, u64)) -> Run {
+    let (before, start) = (switches(), Instant::now());
+    let (rate, failed, cpu, emulator_cpu) = with_cpu(emulator, f);
     let ops = rate * start.elapsed().as_secs_f64();
-    let (switches_after, cpu_after) = usage();
     Run {
         rate,
-        switches: (switches_after - switches) / ops,
-        cpu: (cpu_after - cpu) / ops,
-        emulator_cpu: (cpu_seconds(emulator) - emulator_cpu) * 1e6 / ops,
+        failed,
+        switches: (switches() - before) / ops,
+        cpu,
+        emulator_cpu,
     }
 }
 
@@ -120,20 +116,18 @@ pub fn floor_ratio(
             let (mut floor_emu, mut lib_emu) = (vec![], vec![]);
             for _ in 0..rounds {
                 let floor = counted(emulator, || {
-                    RawJobs::pipelined(port, n, THINGS, JOB, Span::For(duration))
+                    let rate = RawJobs::pipelined(port, n, THINGS, JOB, Span::For(duration));
+                    (rate, 0)
                 });
                 floor_sw.push(floor.switches);
                 floor_cpu.push(floor.cpu);
                 floor_emu.push(floor.emulator_cpu);
                 let floor = floor.rate;
-                let lib = counted(emulator, || {
-                    let (rate, f) = match submitters {
-                        0 => refilled(conn, n, THINGS, Span::For(duration), flags),
-                        _ => pipelined_by(conn, n, THINGS, duration, flags, submitters),
-                    };
-                    failed += f;
-                    rate
+                let lib = counted(emulator, || match submitters {
+                    0 => refilled(conn, n, THINGS, Span::For(duration), flags),
+                    _ => pipelined_by(conn, n, THINGS, duration, flags, submitters),
                 });
+                failed += lib.failed;
                 lib_sw.push(lib.switches);
                 lib_cpu.push(lib.cpu);
                 lib_emu.push(lib.emulator_cpu);

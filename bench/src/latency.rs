@@ -279,7 +279,7 @@ pub fn cpu_seconds(pid: u32) -> f64 {
 
 /// Runs `f` (which returns ops/s and failures) and adds the CPU microseconds per operation
 /// this process and the emulator spent meanwhile.
-fn with_cpu(emulator: u32, f: impl FnOnce() -> (f64, u64)) -> (f64, u64, f64, f64) {
+pub fn with_cpu(emulator: u32, f: impl FnOnce() -> (f64, u64)) -> (f64, u64, f64, f64) {
     let me = std::process::id();
     let (c0, e0, t0) = (cpu_seconds(me), cpu_seconds(emulator), Instant::now());
     let (rate, failed) = f();

@@ -10,7 +10,7 @@ use crate::emulator::{thing, JOB};
 use crate::latency::Window;
 use crate::span::Span;
 use std::ffi::CString;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -22,10 +22,10 @@ struct Chain {
     names: Vec<CString>,
     job: CString,
     flags: u32,
+    /// Operations started so far (or refused for being past the span).
     next: AtomicUsize,
-    /// Operations to start in all (`usize::MAX` for a run that lasts a time).
-    limit: usize,
-    stop: AtomicBool,
+    span: Span,
+    start: Instant,
     window: Arc<Window>,
     /// Callbacks running: the completion is dropped only once none is.
     inside: AtomicUsize,
@@ -37,7 +37,7 @@ impl Chain {
             return;
         };
         let i = self.next.fetch_add(1, Ordering::Relaxed);
-        if i >= self.limit {
+        if !self.span.more(self.start, i) {
             return;
         }
         self.window.acquire();
@@ -66,11 +66,8 @@ pub fn refilled(conn: &Conn, window: usize, things: usize, span: Span, flags: u3
         job: cstring(JOB),
         flags,
         next: AtomicUsize::new(0),
-        limit: match span {
-            Span::For(_) => usize::MAX,
-            Span::Ops(ops) => ops,
-        },
-        stop: AtomicBool::new(false),
+        span,
+        start: Instant::now(),
         window: Window::new(window),
         inside: AtomicUsize::new(0),
     });
@@ -78,14 +75,11 @@ pub fn refilled(conn: &Conn, window: usize, things: usize, span: Span, flags: u3
     let done = Completion::new(move |result, _| {
         on_done.inside.fetch_add(1, Ordering::SeqCst);
         on_done.window.complete(result == SUCCESS);
-        if !on_done.stop.load(Ordering::Relaxed) {
-            on_done.submit();
-        }
+        on_done.submit();
         // The last use of what the closure holds: `refilled` may drop it from now on.
         on_done.inside.fetch_sub(1, Ordering::SeqCst);
     });
     let _ = chain.done.set(&done as *const Completion as usize);
-    let start = Instant::now();
     for _ in 0..window {
         chain.submit();
     }
@@ -98,10 +92,16 @@ pub fn refilled(conn: &Conn, window: usize, things: usize, span: Span, flags: u3
             }
         }
     }
-    chain.stop.store(true, Ordering::Relaxed);
-    let result = chain.window.drain_rate(start);
-    while chain.inside.load(Ordering::SeqCst) > 0 {
-        std::thread::yield_now();
+    // The window can be empty for a moment while a callback that was let through before the
+    // span ended is yet to start its operation: so drain, wait for the callbacks, and drain
+    // again if one started an operation meanwhile (its own callback starts none).
+    loop {
+        let drained = chain.window.drain();
+        while chain.inside.load(Ordering::SeqCst) > 0 {
+            std::thread::yield_now();
+        }
+        if chain.window.drain() == drained {
+            return chain.window.drain_rate(chain.start);
+        }
     }
-    result
 }
