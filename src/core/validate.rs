@@ -16,17 +16,46 @@ pub const MAX_STEP_TIMEOUT: i32 = 10080;
 /// The job ID that names "the next pending execution" (describe only).
 pub const NEXT_JOB: &str = "$next";
 
-fn all_bytes(s: &str, allowed: impl Fn(u8) -> bool) -> bool {
-    s.bytes().all(allowed)
+/// The bytes a rule allows, one lookup per byte.
+type Allowed = [bool; 256];
+
+/// `[a-zA-Z0-9]` and the bytes of `extra`.
+const fn alphanumeric_and(extra: &[u8]) -> Allowed {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let mut i = 0;
+    while i < extra.len() {
+        t[extra[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+/// Thing names and status detail keys.
+const NAME: Allowed = alphanumeric_and(b":_-");
+const JOB_ID: Allowed = alphanumeric_and(b"_-");
+/// Printable ASCII but space.
+const TOKEN: Allowed = {
+    let mut t = [false; 256];
+    let mut b = 0x21;
+    while b <= 0x7e {
+        t[b] = true;
+        b += 1;
+    }
+    t
+};
+
+fn all_bytes(s: &str, allowed: &Allowed) -> bool {
+    s.bytes().all(|b| allowed[b as usize])
 }
 
 /// A thing name: 1 to 128 characters of `[a-zA-Z0-9:_-]`.
 pub fn thing_name(name: &str) -> Result<(), JobsError> {
-    let ok = !name.is_empty()
-        && name.len() <= MAX_THING_NAME
-        && all_bytes(name, |b| {
-            b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-')
-        });
+    let ok = !name.is_empty() && name.len() <= MAX_THING_NAME && all_bytes(name, &NAME);
     ok.then_some(()).ok_or(JobsError::BadParameter)
 }
 
@@ -35,19 +64,13 @@ pub fn job_id(id: &str, allow_next: bool) -> Result<(), JobsError> {
     if id == NEXT_JOB {
         return allow_next.then_some(()).ok_or(JobsError::BadParameter);
     }
-    let ok = !id.is_empty()
-        && id.len() <= MAX_JOB_ID
-        && all_bytes(id, |b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')
-        });
+    let ok = !id.is_empty() && id.len() <= MAX_JOB_ID && all_bytes(id, &JOB_ID);
     ok.then_some(()).ok_or(JobsError::BadParameter)
 }
 
 /// A client token given by the application: 1 to 64 bytes of printable, non-space ASCII.
 pub fn client_token(token: &str) -> Result<(), JobsError> {
-    let ok = !token.is_empty()
-        && token.len() <= MAX_CLIENT_TOKEN
-        && all_bytes(token, |b| (0x21..=0x7e).contains(&b));
+    let ok = !token.is_empty() && token.len() <= MAX_CLIENT_TOKEN && all_bytes(token, &TOKEN);
     ok.then_some(()).ok_or(JobsError::BadParameter)
 }
 
@@ -73,12 +96,7 @@ pub fn status_details(text: &str) -> Result<&str, JobsError> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|_| JobsError::BadParameter)?;
     let object = value.as_object().ok_or(JobsError::BadParameter)?;
-    let key_ok = |k: &str| {
-        (1..=MAX_DETAIL_KEY).contains(&k.len())
-            && all_bytes(k, |b| {
-                b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-')
-            })
-    };
+    let key_ok = |k: &str| (1..=MAX_DETAIL_KEY).contains(&k.len()) && all_bytes(k, &NAME);
     let value_ok = |v: &serde_json::Value| {
         v.as_str().is_some_and(|v| {
             let chars = v.chars().count();
@@ -95,6 +113,20 @@ pub fn status_details(text: &str) -> Result<&str, JobsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_tables_hold_the_rules_they_name() {
+        for b in 0..=255u8 {
+            let alphanumeric = b.is_ascii_alphanumeric();
+            assert_eq!(NAME[b as usize], alphanumeric || b":_-".contains(&b), "{b}");
+            assert_eq!(
+                JOB_ID[b as usize],
+                alphanumeric || b"_-".contains(&b),
+                "{b}"
+            );
+            assert_eq!(TOKEN[b as usize], (0x21..=0x7e).contains(&b), "{b}");
+        }
+    }
 
     #[test]
     fn thing_names_follow_the_service_rules() {
