@@ -180,12 +180,16 @@ pub struct Head {
 }
 
 /// True when `serde_json::Value` refuses `payload` for one of its own limits rather than for
-/// not being JSON: nesting deeper than 128, or a number beyond `f64` (`1e400`). A reader that
-/// skips the unused fields accepts such documents.
+/// not being JSON: nesting deeper than 128, a number beyond `f64` (`1e400`), or an escaped
+/// lone surrogate (`"\uD803"`: JSON's grammar allows it, a Rust string cannot hold it; serde
+/// says "lone … surrogate" or, when no escape follows a leading one, "unexpected end of hex
+/// escape"). A reader that skips the unused fields accepts such documents.
 pub fn beyond_value_limits(payload: &[u8]) -> bool {
     serde_json::from_slice::<serde_json::Value>(payload).is_err_and(|e| {
         let e = e.to_string();
-        e.contains("recursion limit") || e.contains("number out of range")
+        ["recursion limit", "number out of range", "surrogate", "end of hex escape"]
+            .iter()
+            .any(|limit| e.contains(limit))
     })
 }
 
