@@ -32,12 +32,14 @@ pub fn write_for(into: &mut String, id: u64) {
 /// The operation ID a token written by [`write_for`] in this process carries; `None` for any
 /// other token (the application's own, another run's, or one that only looks like ours:
 /// leading zeros, a sign, more digits than a `u64` holds).
-pub fn id_of(token: &str) -> Option<u64> {
-    let digits = token.strip_prefix(prefix())?.strip_prefix('-')?;
-    if digits.is_empty() || digits.len() > 20 || (digits.len() > 1 && digits.starts_with('0')) {
+pub fn id_of(token: &[u8]) -> Option<u64> {
+    let digits = token
+        .strip_prefix(prefix().as_bytes())?
+        .strip_prefix(b"-")?;
+    if digits.is_empty() || digits.len() > 20 || (digits.len() > 1 && digits[0] == b'0') {
         return None;
     }
-    digits.bytes().try_fold(0u64, |n, b| {
+    digits.iter().try_fold(0u64, |n, &b| {
         if !b.is_ascii_digit() {
             return None;
         }
@@ -86,7 +88,7 @@ mod tests {
         for id in [0, 1, 9, 10, 12_345, u64::MAX] {
             let t = token(id);
             assert!(t.len() <= MAX_LEN);
-            assert_eq!(id_of(&t), Some(id), "{t}");
+            assert_eq!(id_of(t.as_bytes()), Some(id), "{t}");
         }
         assert_ne!(token(1), token(10));
         let p = prefix();
@@ -105,7 +107,7 @@ mod tests {
             "1".to_owned(),
             String::new(),
         ] {
-            assert_eq!(id_of(&other), None, "{other}");
+            assert_eq!(id_of(other.as_bytes()), None, "{other}");
         }
     }
 }

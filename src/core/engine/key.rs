@@ -107,7 +107,7 @@ mod tests {
         let key = ReplyKey::new(u64::MAX, "thing", Operation::StartNext, None, None);
         assert_eq!(key.thing(), "thing");
         assert!(!key.own_token());
-        assert_eq!(token::id_of(key.token()), Some(u64::MAX));
+        assert_eq!(token::id_of(key.token().as_bytes()), Some(u64::MAX));
         assert!(key.names.capacity() <= "thing".len() + token::MAX_LEN);
         let other = ReplyKey::new(7, "thing", Operation::StartNext, None, None);
         assert_ne!(key.token(), other.token());

@@ -25,7 +25,7 @@ pub struct Pending {
 
 /// The index of the application's tokens holds a hash of the token, not a copy: the token is
 /// in the key, and a lookup compares it there (two tokens with one hash share an entry).
-fn token_hash(token: &str) -> u64 {
+fn token_hash(token: &[u8]) -> u64 {
     FxBuildHasher.hash_one(token)
 }
 
@@ -102,7 +102,7 @@ impl OpTable {
         self.deadlines.push(pending.deadline, id);
         if pending.key.own_token() {
             self.by_token
-                .entry(token_hash(pending.key.token()))
+                .entry(token_hash(pending.key.token().as_bytes()))
                 .and_modify(|ids| ids.add(id))
                 .or_insert(Ids::One(id));
         }
@@ -113,7 +113,7 @@ impl OpTable {
     pub fn remove(&mut self, id: OpId) -> Option<Pending> {
         let pending = self.ops.remove(&id)?;
         if pending.key.own_token() {
-            let hash = token_hash(pending.key.token());
+            let hash = token_hash(pending.key.token().as_bytes());
             if let Some(ids) = self.by_token.get_mut(&hash) {
                 if ids.remove(id) {
                     self.by_token.remove(&hash);
@@ -137,21 +137,25 @@ impl OpTable {
     /// ours): both are looked for.
     pub fn find_by_token(
         &self,
-        token: &str,
+        token: &[u8],
         thing: &str,
         operation: Operation,
         job_id: Option<&str>,
     ) -> Option<OpId> {
         let belongs = |id: &OpId| {
-            self.ops
-                .get(id)
-                .is_some_and(|p| p.key.token() == token && p.key.answers(thing, operation, job_id))
+            self.ops.get(id).is_some_and(|p| {
+                p.key.token().as_bytes() == token && p.key.answers(thing, operation, job_id)
+            })
         };
         let ours = token::id_of(token).filter(belongs);
-        let theirs = self
-            .by_token
-            .get(&token_hash(token))
-            .and_then(|ids| ids.as_slice().iter().copied().find(belongs));
+        // Most applications give no tokens of their own: then there is nothing to hash.
+        let theirs = match self.by_token.is_empty() {
+            true => None,
+            false => self
+                .by_token
+                .get(&token_hash(token))
+                .and_then(|ids| ids.as_slice().iter().copied().find(belongs)),
+        };
         match (ours, theirs) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -226,20 +230,20 @@ mod tests {
         assert_eq!(table.find_oldest("U", Operation::GetPending, None), Some(5));
         assert_eq!(table.find_oldest("T", Operation::StartNext, None), None);
         assert_eq!(
-            table.find_by_token("same", "U", Operation::GetPending, None),
+            table.find_by_token(b"same", "U", Operation::GetPending, None),
             Some(5)
         );
         assert_eq!(
-            table.find_by_token("same", "T", Operation::GetPending, None),
+            table.find_by_token(b"same", "T", Operation::GetPending, None),
             Some(7)
         );
         assert!(table.remove(7).is_some());
         assert_eq!(
-            table.find_by_token("same", "T", Operation::GetPending, None),
+            table.find_by_token(b"same", "T", Operation::GetPending, None),
             Some(3)
         );
         assert_eq!(
-            table.find_by_token("other", "T", Operation::GetPending, None),
+            table.find_by_token(b"other", "T", Operation::GetPending, None),
             None
         );
         let ids: Vec<OpId> = table.close().into_iter().map(|(id, _)| id).collect();
@@ -266,23 +270,23 @@ mod tests {
         assert!(table.by_token.is_empty());
         let token = table.ops[&14].key.token().to_owned();
         assert_eq!(
-            table.find_by_token(&token, "T", Operation::GetPending, None),
+            table.find_by_token(token.as_bytes(), "T", Operation::GetPending, None),
             Some(14)
         );
         assert_eq!(
-            table.find_by_token(&token, "U", Operation::GetPending, None),
+            table.find_by_token(token.as_bytes(), "U", Operation::GetPending, None),
             None
         );
         // The application reused our token for an older operation: the oldest wins.
         assert!(table.insert(3, pending("T", &token, at)).is_ok());
         assert_eq!(
-            table.find_by_token(&token, "T", Operation::GetPending, None),
+            table.find_by_token(token.as_bytes(), "T", Operation::GetPending, None),
             Some(3)
         );
         assert!(table.remove(3).is_some());
         assert!(table.remove(14).is_some());
         assert_eq!(
-            table.find_by_token(&token, "T", Operation::GetPending, None),
+            table.find_by_token(token.as_bytes(), "T", Operation::GetPending, None),
             None
         );
         assert!(table.by_token.is_empty());
@@ -309,7 +313,7 @@ mod tests {
         for id in 0..n - 3 {
             let token = format!("t-{id}");
             assert_eq!(
-                table.find_by_token(&token, "T", Operation::GetPending, None),
+                table.find_by_token(token.as_bytes(), "T", Operation::GetPending, None),
                 Some(id)
             );
             assert!(table.remove(id).is_some());
