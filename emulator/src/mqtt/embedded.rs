@@ -21,6 +21,7 @@ use rmqtt::server::MqttServer;
 use rmqtt::session::SessionState;
 use rmqtt::types::{ClientId, From, Id, Publish, QoS};
 use std::net::SocketAddr;
+use std::num::NonZeroU16;
 use std::sync::Arc;
 
 /// The service's identity as a message source.
@@ -93,11 +94,22 @@ pub struct BrokerAddrs {
     pub mqtts: Option<SocketAddr>,
 }
 
+/// QoS 1 messages the broker sends one client before it waits for PUBACKs: AWS IoT's message
+/// broker allows 100 unacknowledged outbound messages per client (its "in-flight unacknowledged
+/// messages" limit), where rmqtt's own default is 16. With 16, a device with more than 16 Jobs
+/// requests in flight had its replies held back in the broker's queue until its PUBACKs came,
+/// which AWS IoT would have sent at once.
+const OUTBOUND_IN_FLIGHT: NonZeroU16 = match NonZeroU16::new(100) {
+    Some(n) => n,
+    None => unreachable!(),
+};
+
 fn listener(name: &str, addr: SocketAddr, anonymous: bool) -> anyhow::Result<Listener> {
     Builder::new()
         .name(name)
         .laddr(addr)
         .nodelay(true)
+        .max_inflight(OUTBOUND_IN_FLIGHT)
         .reuseaddr(Some(true))
         .allow_anonymous(anonymous)
         .bind()?
