@@ -1,9 +1,9 @@
 //! Pipelined UpdateAsync against the raw Paho floor, interleaved: for each row, the floor (a
 //! plain Paho client publishing the same Jobs requests itself, `raw::RawJobs::pipelined`) and
-//! the library run one after the other, `rounds` times, and the row reports the medians and
-//! the ratio of the medians. The throughput section measures its two floor rows first and
-//! every library row later, so on a shared machine its ratios mix in whatever the load did
-//! meanwhile; here each library run has a floor run next to it. Rows run the library with four
+//! the library run one after the other, `rounds` times, taking turns at going first, and the
+//! row reports the medians and the ratio of the medians. The throughput section measures its
+//! two floor rows first and every library row later, so on a shared machine its ratios mix in
+//! whatever the load did meanwhile; here each library run has a floor run next to it. Rows run the library with four
 //! submitting threads, with one, and with none (`refill`: each completion starts the next
 //! operation from the callback, as the floor's one thread publishes once it read a reply).
 //! Each row also gives the context switches of this process (the client side) per operation,
@@ -75,12 +75,13 @@ pub fn floor_ratio(
     duration: Duration,
     verdicts: &mut Vec<Verdict>,
 ) {
+    let secs = duration.as_secs_f64();
     let aws = Conn::mqtt("127.0.0.1", port, "bench-floor-aws", true);
     let generic = Conn::mqtt("127.0.0.1", port, "bench-floor-generic", false);
     let table = Table::new(
         &format!(
-            "Throughput against the floor, interleaved ({rounds} rounds of floor then library, \
-             {THINGS} things, medians)"
+            "Throughput against the floor, interleaved ({rounds} rounds of floor and library, \
+             each going first in turn, {secs} s each, {THINGS} things, medians)"
         ),
         &[
             "path",
@@ -114,19 +115,32 @@ pub fn floor_ratio(
             let (mut floor_sw, mut lib_sw) = (vec![], vec![]);
             let (mut floor_cpu, mut lib_cpu) = (vec![], vec![]);
             let (mut floor_emu, mut lib_emu) = (vec![], vec![]);
-            for _ in 0..rounds {
-                let floor = counted(emulator, || {
+            let run_floor = || {
+                counted(emulator, || {
                     let rate = RawJobs::pipelined(port, n, THINGS, JOB, Span::For(duration));
                     (rate, 0)
-                });
+                })
+            };
+            let run_library = || {
+                counted(emulator, || match submitters {
+                    0 => refilled(conn, n, THINGS, Span::For(duration), flags),
+                    _ => pipelined_by(conn, n, THINGS, duration, flags, submitters),
+                })
+            };
+            for round in 0..rounds {
+                // Floor first in even rounds, library first in odd ones: whatever the machine
+                // does over a row weighs on both sides alike.
+                let (floor, lib) = if round % 2 == 0 {
+                    let floor = run_floor();
+                    (floor, run_library())
+                } else {
+                    let lib = run_library();
+                    (run_floor(), lib)
+                };
                 floor_sw.push(floor.switches);
                 floor_cpu.push(floor.cpu);
                 floor_emu.push(floor.emulator_cpu);
                 let floor = floor.rate;
-                let lib = counted(emulator, || match submitters {
-                    0 => refilled(conn, n, THINGS, Span::For(duration), flags),
-                    _ => pipelined_by(conn, n, THINGS, duration, flags, submitters),
-                });
                 failed += lib.failed;
                 lib_sw.push(lib.switches);
                 lib_cpu.push(lib.cpu);

@@ -126,8 +126,8 @@ fn main() {
             "floor-ratio" => floor::floor_ratio(
                 emulator.mqtt_port,
                 emulator.pid(),
-                scale(5, 1),
-                Duration::from_millis(scale(2000, 300) as u64),
+                scale(7, 1),
+                Duration::from_millis(scale(3000, 300) as u64),
                 &mut verdicts,
             ),
             "wan" => wan::wan(
