@@ -3,13 +3,14 @@
 //! the library run one after the other, `rounds` times, taking turns at going first, and the
 //! row reports the medians and the ratio of the medians. The throughput section measures its
 //! two floor rows first and every library row later, so on a shared machine its ratios mix in
-//! whatever the load did meanwhile; here each library run has a floor run next to it. Rows run the library with four
-//! submitting threads, with one, and with none (`refill`: each completion starts the next
-//! operation from the callback, as the floor's one thread publishes once it read a reply).
-//! Each row also gives the context switches of this process (the client side) per operation,
-//! from `getrusage`, and the CPU time per operation of this process and of the emulator
-//! (`latency::with_cpu`): on a shared machine steadier figures of what the path costs than its
-//! rate, and they tell the client's share from the service's.
+//! whatever the load did meanwhile; here each library run has a floor run next to it. Rows run
+//! the library with four submitting threads, with one, and with none (`refill`: each completion
+//! starts the next operation from the callback, as the floor's one thread publishes once it
+//! read a reply). A control row runs the floor against itself: the spread of its ratios is what
+//! the machine's noise alone gives. Each row also gives the context switches of this process
+//! (the client side) per operation, from `getrusage`, and the CPU time per operation of this
+//! process and of the emulator (`latency::with_cpu`): on a shared machine steadier figures of
+//! what the path costs than its rate, and they tell the client's share from the service's.
 
 use crate::capi::{Conn, FLAG_KEEP_SUBSCRIPTIONS};
 use crate::emulator::JOB;
@@ -76,8 +77,6 @@ pub fn floor_ratio(
     verdicts: &mut Vec<Verdict>,
 ) {
     let secs = duration.as_secs_f64();
-    let aws = Conn::mqtt("127.0.0.1", port, "bench-floor-aws", true);
-    let generic = Conn::mqtt("127.0.0.1", port, "bench-floor-generic", false);
     let table = Table::new(
         &format!(
             "Throughput against the floor, interleaved ({rounds} rounds of floor and library, \
@@ -100,17 +99,41 @@ pub fn floor_ratio(
             "failed",
         ],
     );
-    // (path, connection, flags, submitting threads: 0 for refilled from the callback)
-    let paths: [(&str, &Conn, u32, usize); 5] = [
-        ("awsIotMqttMode", &aws, 0, 4),
-        ("awsIotMqttMode", &aws, 0, 1),
-        ("awsIotMqttMode", &aws, 0, 0),
-        ("generic, KEEP", &generic, FLAG_KEEP_SUBSCRIPTIONS, 4),
-        ("generic, KEEP", &generic, FLAG_KEEP_SUBSCRIPTIONS, 0),
+    // (path, awsIotMqttMode or not, flags, submitting threads: 0 for refilled from the
+    // callback); no mode: the control row, where the floor runs against itself. Each row has a
+    // connection of its own, closed after it: the subscriptions a generic row keeps would
+    // otherwise have the broker deliver every later row's replies twice, to both connections.
+    let paths: [(&str, Option<bool>, u32, usize); 6] = [
+        ("awsIotMqttMode", Some(true), 0, 4),
+        ("awsIotMqttMode", Some(true), 0, 1),
+        ("awsIotMqttMode", Some(true), 0, 0),
+        ("generic, KEEP", Some(false), FLAG_KEEP_SUBSCRIPTIONS, 4),
+        ("generic, KEEP", Some(false), FLAG_KEEP_SUBSCRIPTIONS, 0),
+        ("control: the floor against itself", None, 0, 0),
     ];
-    let mut worst = f64::INFINITY;
+    let (mut worst, mut worst_refilled) = (f64::INFINITY, f64::INFINITY);
+    let (mut control, mut control_rounds) = (vec![], vec![]);
+    // `FLOOR_RATIO_ROWS=256/refilled,64/control` (N / submitting threads, `refilled` or
+    // `control`) runs those rows only: for profiling one of them.
+    let only = std::env::var("FLOOR_RATIO_ROWS").ok();
     for &n in &[64usize, 256] {
-        for &(label, conn, flags, submitters) in &paths {
+        for &(label, mode, flags, submitters) in &paths {
+            let key = match (mode, submitters) {
+                (None, _) => format!("{n}/control"),
+                (Some(_), 0) => format!("{n}/refilled"),
+                (Some(_), s) => format!("{n}/{s}"),
+            };
+            if only
+                .as_ref()
+                .is_some_and(|o| !o.split(',').any(|k| k == key))
+            {
+                continue;
+            }
+            let conn = mode.map(|aws| {
+                let path = if aws { "aws" } else { "generic" };
+                let id = format!("bench-floor-{path}-{}", key.replace('/', "-"));
+                Conn::mqtt("127.0.0.1", port, &id, aws)
+            });
             let (mut floors, mut libs, mut ratios, mut failed) = (vec![], vec![], vec![], 0);
             let (mut floor_sw, mut lib_sw) = (vec![], vec![]);
             let (mut floor_cpu, mut lib_cpu) = (vec![], vec![]);
@@ -121,11 +144,12 @@ pub fn floor_ratio(
                     (rate, 0)
                 })
             };
-            let run_library = || {
-                counted(emulator, || match submitters {
+            let run_library = || match &conn {
+                None => run_floor(),
+                Some(conn) => counted(emulator, || match submitters {
                     0 => refilled(conn, n, THINGS, Span::For(duration), flags),
                     _ => pipelined_by(conn, n, THINGS, duration, flags, submitters),
-                })
+                }),
             };
             for round in 0..rounds {
                 // Floor first in even rounds, library first in odd ones: whatever the machine
@@ -147,17 +171,29 @@ pub fn floor_ratio(
                 lib_emu.push(lib.emulator_cpu);
                 let lib = lib.rate;
                 ratios.push(format!("{:.2}", lib / floor));
+                if mode.is_none() {
+                    control_rounds.push(lib / floor);
+                }
                 floors.push(floor);
                 libs.push(lib);
             }
             let (floor, lib) = (median(&mut floors), median(&mut libs));
-            worst = worst.min(lib / floor);
+            drop(conn);
+            match (mode, submitters) {
+                (None, _) => control.push(lib / floor),
+                (Some(_), 0) => {
+                    worst = worst.min(lib / floor);
+                    worst_refilled = worst_refilled.min(lib / floor);
+                }
+                (Some(_), _) => worst = worst.min(lib / floor),
+            }
             table.row(vec![
                 label.into(),
                 n.to_string(),
-                match submitters {
-                    0 => "none: refilled from the callback".into(),
-                    _ => submitters.to_string(),
+                match (mode, submitters) {
+                    (None, _) => "-".into(),
+                    (Some(_), 0) => "none: refilled from the callback".into(),
+                    (Some(_), _) => submitters.to_string(),
                 },
                 format!("{floor:.0}"),
                 format!("{lib:.0}"),
@@ -173,10 +209,37 @@ pub fn floor_ratio(
             ]);
         }
     }
+    if only.is_some() {
+        // Some rows only: no verdict on the whole.
+        return;
+    }
     verdicts.push(Verdict {
         figure: "pipelined UpdateAsync / raw Paho floor, N 64 and 256 (worst row, medians)".into(),
         value: format!("{worst:.2}×"),
         target: "≥ 0.95×".into(),
         met: Some(worst >= 0.95),
+    });
+    verdicts.push(Verdict {
+        figure: "the same, rows refilled from the callback (the floor's shape: no thread of the \
+                 application's between a reply and the next request)"
+            .into(),
+        value: format!("{worst_refilled:.2}×"),
+        target: "≥ 0.95×".into(),
+        met: Some(worst_refilled >= 0.95),
+    });
+    let range = |v: &[f64]| {
+        let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        format!("{lo:.2}–{hi:.2}")
+    };
+    verdicts.push(Verdict {
+        figure: "control: the floor against itself, N 64 and 256 (what noise alone gives)".into(),
+        value: format!(
+            "medians {}×, single rounds {}×",
+            range(&control),
+            range(&control_rounds)
+        ),
+        target: "1.00×".into(),
+        met: None,
     });
 }

@@ -262,7 +262,6 @@ pub fn pipelined_by(
     win.drain_rate(start)
 }
 
-/// The throughput sweep over window sizes and thing counts.
 /// CPU seconds (user + system) a process used so far, from `/proc/PID/stat`.
 pub fn cpu_seconds(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
@@ -293,6 +292,7 @@ pub fn with_cpu(emulator: u32, f: impl FnOnce() -> (f64, u64)) -> (f64, u64, f64
     )
 }
 
+/// The throughput sweep over window sizes and thing counts.
 pub fn throughput(port: u16, emulator: u32, duration: Duration, verdicts: &mut Vec<Verdict>) {
     let aws = Conn::mqtt("127.0.0.1", port, "bench-throughput-aws", true);
     let generic = Conn::mqtt("127.0.0.1", port, "bench-throughput-generic", false);

@@ -11,6 +11,7 @@
 use crate::span::Span;
 use crossbeam_channel::{unbounded, Receiver};
 use paho_mqtt as paho;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -124,7 +125,13 @@ impl RawJobs {
     /// Pipelined update requests with up to `window` in flight over `things` things for `span`,
     /// publishing from the calling thread without waiting for PUBACKs; ops/s.
     pub fn pipelined(port: u16, window: usize, things: usize, job: &str, span: Span) -> f64 {
-        let requester = Requester::start(port, &format!("bench-raw-pipelined-{window}"), None);
+        // A client ID of its own for every run: one that reconnects at once under the ID it just
+        // left may find the broker still closing the old session, which rmqtt refuses
+        // (Server unavailable) where AWS IoT would take over.
+        static RUNS: AtomicUsize = AtomicUsize::new(0);
+        let run = RUNS.fetch_add(1, Ordering::Relaxed);
+        let client = format!("bench-raw-pipelined-{window}-{run}");
+        let requester = Requester::start(port, &client, None);
         let topics: Vec<String> = (0..things)
             .map(|i| {
                 format!(
