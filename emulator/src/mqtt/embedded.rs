@@ -7,6 +7,7 @@
 
 use super::authz::{may_publish, Authz, PLAIN_LISTENER, TLS_LISTENER};
 use super::router::DollarRouter;
+use super::takeover::TakeoverShared;
 use crate::cli::AuthzMode;
 use crate::identity::ca::EmulatorCa;
 use crate::identity::tls::{self, TlsPeers};
@@ -19,6 +20,7 @@ use rmqtt::hook::{Handler, HookResult, Parameter, ReturnType, Type};
 use rmqtt::net::{Builder, Listener};
 use rmqtt::server::MqttServer;
 use rmqtt::session::SessionState;
+use rmqtt::shared::DefaultShared;
 use rmqtt::types::{ClientId, From, Id, Publish, QoS};
 use std::net::SocketAddr;
 use std::num::NonZeroU16;
@@ -120,6 +122,13 @@ fn listener(name: &str, addr: SocketAddr, anonymous: bool) -> anyhow::Result<Lis
 pub async fn start(svc: Arc<JobsService>, cfg: &BrokerConfig<'_>) -> anyhow::Result<BrokerAddrs> {
     let scx = ServerContext::new().build().await;
     *scx.extends.router_mut().await = Box::new(DollarRouter::new(&scx));
+    // rmqtt's session registry, wrapped so that a CONNECT takes its client ID over as on
+    // AWS IoT instead of being refused while another connection with it comes or goes.
+    {
+        let mut shared = scx.extends.shared_mut().await;
+        let rmqtts = std::mem::replace(&mut *shared, Box::new(DefaultShared::new(None)));
+        *shared = Box::new(TakeoverShared(rmqtts));
+    }
     let register = scx.extends.hook_mgr().register();
     let peers = Arc::new(TlsPeers::default());
     for typ in [

@@ -3,6 +3,8 @@
 //! watchers that collect `notify` / `notify-next` messages.
 #![allow(dead_code)]
 
+pub mod bare;
+
 use jobs_emulator::app::Emulator;
 use jobs_emulator::cli::Options;
 use jobs_emulator::service::control::CreateJobRequest;
