@@ -125,9 +125,8 @@ impl RawJobs {
     /// Pipelined update requests with up to `window` in flight over `things` things for `span`,
     /// publishing from the calling thread without waiting for PUBACKs; ops/s.
     pub fn pipelined(port: u16, window: usize, things: usize, job: &str, span: Span) -> f64 {
-        // A client ID of its own for every run: one that reconnects at once under the ID it just
-        // left may find the broker still closing the old session, which rmqtt refuses
-        // (Server unavailable) where AWS IoT would take over.
+        // A client ID of its own for every run, so that no run takes over a session the broker
+        // is still closing (the floor-ratio control row runs the floor twice in a row).
         static RUNS: AtomicUsize = AtomicUsize::new(0);
         let run = RUNS.fetch_add(1, Ordering::Relaxed);
         let client = format!("bench-raw-pipelined-{window}-{run}");
