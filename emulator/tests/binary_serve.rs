@@ -1,16 +1,21 @@
 //! The `jobs-emulator` binary: spawned on port 0 with a seed file, it prints its address,
 //! serves MQTT, and exits cleanly on SIGTERM and SIGINT; and attached to an external
-//! mosquitto broker with `--broker`.
+//! mosquitto broker with `--broker`, where a notification made while its link to the broker
+//! is down still reaches the broker once the link is back.
 
+#[allow(dead_code)]
+#[path = "http_common/http_client.rs"]
+mod http_client;
 mod mqtt_support;
 
 use mqtt_support::{Device, Watcher, WAIT};
 use serde_json::json;
 use std::io::{BufRead, BufReader};
-use std::net::TcpStream;
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A spawned process, killed on drop.
@@ -189,9 +194,8 @@ fn wait_listening(port: u16) {
     }
 }
 
-#[test]
-fn attaches_to_an_external_mosquitto() {
-    let dir = temp_dir("mosq");
+/// A plain mosquitto on a free loopback port, killed on drop, and its port.
+fn mosquitto(dir: &Path) -> (Proc, u16) {
     let port = free_port();
     let conf = dir.join("mosquitto.conf");
     std::fs::write(
@@ -199,8 +203,15 @@ fn attaches_to_an_external_mosquitto() {
         format!("listener {port} 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\n"),
     )
     .unwrap();
-    let _broker = Proc::spawn(Command::new("mosquitto").arg("-c").arg(&conf));
+    let broker = Proc::spawn(Command::new("mosquitto").arg("-c").arg(&conf));
     wait_listening(port);
+    (broker, port)
+}
+
+#[test]
+fn attaches_to_an_external_mosquitto() {
+    let dir = temp_dir("mosq");
+    let (_broker, port) = mosquitto(&dir);
     let uri = format!("mqtt://127.0.0.1:{port}");
     let p = Proc::spawn(
         emulator()
@@ -210,6 +221,102 @@ fn attaches_to_an_external_mosquitto() {
     assert_eq!(p.printed("broker"), uri);
     // On a generic broker the device must subscribe to its replies.
     run_scenario(&format!("tcp://127.0.0.1:{port}"), "ext-t1", true);
+}
+
+/// A TCP proxy on a free loopback port in front of `upstream`. While cut, it has dropped every
+/// connection it carried and closes each new one at once; restored, it forwards again.
+struct Proxy {
+    port: u16,
+    cut: Arc<AtomicBool>,
+    open: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+impl Proxy {
+    fn start(upstream: u16) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let cut = Arc::new(AtomicBool::new(false));
+        let open = Arc::new(Mutex::new(Vec::new()));
+        let (c, o) = (cut.clone(), open.clone());
+        std::thread::spawn(move || {
+            for down in listener.incoming().map_while(Result::ok) {
+                if c.load(Ordering::SeqCst) {
+                    let _ = down.shutdown(Shutdown::Both);
+                    continue;
+                }
+                let Ok(up) = TcpStream::connect(("127.0.0.1", upstream)) else {
+                    continue;
+                };
+                let mut open = o.lock().unwrap();
+                open.push(down.try_clone().unwrap());
+                open.push(up.try_clone().unwrap());
+                for (mut from, mut to) in [
+                    (down.try_clone().unwrap(), up.try_clone().unwrap()),
+                    (up.try_clone().unwrap(), down.try_clone().unwrap()),
+                ] {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = from.shutdown(Shutdown::Both);
+                        let _ = to.shutdown(Shutdown::Both);
+                    });
+                }
+            }
+        });
+        Proxy { port, cut, open }
+    }
+
+    /// Drops every current connection; new ones are closed at once until [`Proxy::restore`].
+    fn cut(&self) {
+        self.cut.store(true, Ordering::SeqCst);
+        for s in self.open.lock().unwrap().drain(..) {
+            let _ = s.shutdown(Shutdown::Both);
+        }
+    }
+
+    fn restore(&self) {
+        self.cut.store(false, Ordering::SeqCst);
+    }
+}
+
+/// A notification made while the emulator's link to the broker is down is sent once the link
+/// is back (AWS IoT does not lose it because of its own link): the emulator reaches mosquitto
+/// through a proxy that is cut while a job is created, and an observer on mosquitto itself
+/// sees the job's notify-next after the proxy is restored.
+#[test]
+fn notification_made_while_the_broker_link_is_down_arrives_after_it() {
+    let dir = temp_dir("link");
+    let (_broker, port) = mosquitto(&dir);
+    let proxy = Proxy::start(port);
+    let uri = format!("mqtt://127.0.0.1:{}", proxy.port);
+    let p = Proc::spawn(emulator().args(["serve", "--broker", &uri, "--http", "127.0.0.1:0"]));
+    assert_eq!(p.printed("broker"), uri);
+    let http: std::net::SocketAddr = p.printed("http").parse().unwrap();
+    let thing = "link-t1";
+    let w = Watcher::on(&format!("tcp://127.0.0.1:{port}"), thing);
+
+    proxy.cut();
+    // Let the emulator's client see the link drop and start its reconnect back-off.
+    std::thread::sleep(Duration::from_secs(1));
+    let target = format!("arn:aws:iot:us-east-1:123456789012:thing/{thing}");
+    let body = json!({ "targets": [target], "document": "{\"op\":\"cut\"}" });
+    let reply = http_client::send_json(http, "PUT", "/jobs/while-cut", &body);
+    assert_eq!(reply.status, 200, "create: {}", reply.text);
+    std::thread::sleep(Duration::from_secs(1));
+    proxy.restore();
+
+    // Longer than the 5 s top of the reconnect back-off.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut seen = Vec::new();
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        let Some((kind, p)) = w.next_within(left) else {
+            break;
+        };
+        if kind == "notify-next" && p["execution"]["jobId"] == "while-cut" {
+            return;
+        }
+        seen.push((kind, p));
+    }
+    panic!("no notify-next for the job created while the link was down; saw {seen:?}");
 }
 
 /// Runs `openssl` with `args` in `dir`.

@@ -70,6 +70,9 @@ fn connect_options(cfg: &ExternalBroker, tls: bool) -> anyhow::Result<paho::Conn
     Ok(b.finalize())
 }
 
+/// Publishes queued while the link to the broker is down, at most.
+const MAX_BUFFERED: i32 = 10_000;
+
 fn message(topic: String, payload: Vec<u8>) -> paho::Message {
     paho::Message::new(topic, payload, 1)
 }
@@ -78,9 +81,17 @@ fn message(topic: String, payload: Vec<u8>) -> paho::Message {
 pub fn start(svc: Arc<JobsService>, cfg: &ExternalBroker) -> anyhow::Result<ExternalHandle> {
     let (uri, tls) = paho_uri(&cfg.url)?;
     let client_id = format!("aws-iot-jobs-emulator-{}", std::process::id());
+    // AWS IoT does not drop a reply or a notification because of its own link, so neither do
+    // we: while the link to the broker is down (during the reconnect back-off) Paho queues our
+    // publishes in memory instead of refusing them, and sends them once it has reconnected
+    // (the clean-session reconnect clears only in-flight messages, not queued ones). The queue
+    // is bounded; when full the oldest is dropped, as newer notifications supersede it.
     let create = paho::CreateOptionsBuilder::new()
         .server_uri(&uri)
         .client_id(&client_id)
+        .send_while_disconnected(true)
+        .max_buffered_messages(MAX_BUFFERED)
+        .delete_oldest_messages(true)
         .finalize();
     let client = paho::AsyncClient::new(create).context("creating the MQTT client")?;
     client.set_connected_callback(|c| {
