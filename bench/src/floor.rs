@@ -118,11 +118,13 @@ pub fn floor_ratio(
     let only = std::env::var("FLOOR_RATIO_ROWS").ok();
     for &n in &[64usize, 256] {
         for &(label, mode, flags, submitters) in &paths {
-            let key = match (mode, submitters) {
-                (None, _) => format!("{n}/control"),
-                (Some(_), 0) => format!("{n}/refilled"),
-                (Some(_), s) => format!("{n}/{s}"),
+            // The row's library side as `FLOOR_RATIO_ROWS` names it.
+            let kind = match (mode, submitters) {
+                (None, _) => "control".to_string(),
+                (Some(_), 0) => "refilled".to_string(),
+                (Some(_), s) => s.to_string(),
             };
+            let key = format!("{n}/{kind}");
             if only
                 .as_ref()
                 .is_some_and(|o| !o.split(',').any(|k| k == key))
@@ -178,22 +180,21 @@ pub fn floor_ratio(
                 libs.push(lib);
             }
             let (floor, lib) = (median(&mut floors), median(&mut libs));
-            drop(conn);
-            match (mode, submitters) {
-                (None, _) => control.push(lib / floor),
-                (Some(_), 0) => {
-                    worst = worst.min(lib / floor);
+            if mode.is_none() {
+                control.push(lib / floor);
+            } else {
+                worst = worst.min(lib / floor);
+                if submitters == 0 {
                     worst_refilled = worst_refilled.min(lib / floor);
                 }
-                (Some(_), _) => worst = worst.min(lib / floor),
             }
             table.row(vec![
                 label.into(),
                 n.to_string(),
-                match (mode, submitters) {
-                    (None, _) => "-".into(),
-                    (Some(_), 0) => "none: refilled from the callback".into(),
-                    (Some(_), _) => submitters.to_string(),
+                match kind.as_str() {
+                    "control" => "-".into(),
+                    "refilled" => "none: refilled from the callback".into(),
+                    _ => kind,
                 },
                 format!("{floor:.0}"),
                 format!("{lib:.0}"),
