@@ -1,7 +1,7 @@
 //! Publishes handed to Paho without waiting, watched until Paho says how they ended.
 //!
-//! [`Acks::watch`] puts a publish's delivery token, with where to report a failure, at the back
-//! of a list kept in the order of publishing. While the list is not empty, the
+//! [`Acks::watch`] puts a publish ([`Sent`], which Paho's completion callback marks), with where
+//! to report a failure, at the back of a list kept in the order of publishing. While the list is not empty, the
 //! `awsiotjobs-mqtt-acks` thread looks at it every `SETTLE`: from the front it forgets the
 //! publishes Paho has completed, and stops at the first still waiting (PUBACKs come back in
 //! order, so that one is almost always the oldest). Nothing is woken per publish: a PUBACK
@@ -15,16 +15,14 @@
 //! callback thread.
 
 use std::collections::VecDeque;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Weak};
-use std::task::{Context, Poll, Waker};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use paho_mqtt as paho;
 use parking_lot::Mutex;
 
+use super::sent::{Polled, Sent};
 use super::settings::classify;
 use crate::core::queue::{give_back_room, Popped, Queue};
 use crate::core::transport::{PublishFailed, TransportError};
@@ -38,7 +36,7 @@ enum Note {
 }
 
 struct Watched {
-    token: paho::DeliveryToken,
+    sent: Arc<Sent>,
     failed: PublishFailed,
     deadline: Instant,
     /// The transport's count of lost links when the publish was handed to Paho.
@@ -48,13 +46,9 @@ struct Watched {
 /// How a failed publish is tried again: the transport's answer to "wait for the link until
 /// `deadline`, then publish this message", or why not.
 pub trait Resend: Send + Sync {
-    /// The publish's token, with the count of lost links ([`Resend::link_drops`]) read before
+    /// Hands `sent` to Paho; the count of lost links ([`Resend::link_drops`]) read before
     /// publishing: a drop after the publish moves the count on.
-    fn resend(
-        &self,
-        message: paho::Message,
-        deadline: Instant,
-    ) -> Result<(paho::DeliveryToken, u64), TransportError>;
+    fn resend(&self, sent: &Arc<Sent>, deadline: Instant) -> Result<u64, TransportError>;
     /// True while the link is down (a failure then is worth trying again).
     fn link_down(&self) -> bool;
     /// How many times the link was lost so far (a failure after a loss is worth trying again,
@@ -79,23 +73,6 @@ const SWEEP: Duration = Duration::from_millis(250);
 
 /// How often the thread looks at the front of the list while publishes are watched.
 const SETTLE: Duration = Duration::from_millis(2);
-
-enum Polled {
-    Delivered,
-    Failed(paho::Error),
-    Waiting,
-}
-
-/// How a publish stands. Polled without a waker: nobody is woken when it completes, the
-/// thread comes to look.
-fn poll(token: &mut paho::DeliveryToken) -> Polled {
-    let mut cx = Context::from_waker(Waker::noop());
-    match Pin::new(token).poll(&mut cx) {
-        Poll::Ready(Ok(())) => Polled::Delivered,
-        Poll::Ready(Err(e)) => Polled::Failed(e),
-        Poll::Pending => Polled::Waiting,
-    }
-}
 
 /// How a publish taken off the list ended, other than delivered.
 enum Ended {
@@ -123,17 +100,11 @@ impl Acks {
 
     /// Watches a publish Paho has taken. `failed` reports at most once, from the acks thread,
     /// if it fails for good.
-    pub fn watch(
-        &self,
-        token: paho::DeliveryToken,
-        failed: PublishFailed,
-        deadline: Instant,
-        drops: u64,
-    ) {
+    pub fn watch(&self, sent: Arc<Sent>, failed: PublishFailed, deadline: Instant, drops: u64) {
         watch(
             &self.shared,
             Watched {
-                token,
+                sent,
                 failed,
                 deadline,
                 drops,
@@ -212,7 +183,7 @@ fn settle(shared: &Shared, whole: bool, now: Instant) -> (bool, Vec<(Watched, En
     let mut watched = shared.watched.lock();
     let before = watched.len();
     while let Some(front) = watched.front_mut() {
-        let how = match poll(&mut front.token) {
+        let how = match front.sent.poll() {
             Polled::Waiting => break,
             Polled::Delivered => None,
             Polled::Failed(e) => Some(Ended::Failed(e)),
@@ -222,8 +193,8 @@ fn settle(shared: &Shared, whole: bool, now: Instant) -> (bool, Vec<(Watched, En
         }
     }
     if whole {
-        for mut w in std::mem::take(&mut *watched) {
-            match poll(&mut w.token) {
+        for w in std::mem::take(&mut *watched) {
+            match w.sent.poll() {
                 Polled::Waiting if w.deadline > now => watched.push_back(w),
                 Polled::Waiting => ended.push((w, Ended::Expired)),
                 Polled::Delivered => {}
@@ -261,12 +232,12 @@ fn conclude(shared: &Shared, entry: Watched, how: Ended, resend: &Weak<dyn Resen
     ) || transport.link_down()
         || transport.link_drops() != entry.drops;
     if Instant::now() < entry.deadline && lost {
-        let message = entry.token.message().clone();
-        match transport.resend(message, entry.deadline) {
-            Ok((token, drops)) => watch(
+        entry.sent.rearm();
+        match transport.resend(&entry.sent, entry.deadline) {
+            Ok(drops) => watch(
                 shared,
                 Watched {
-                    token,
+                    sent: entry.sent,
                     failed: entry.failed,
                     deadline: entry.deadline,
                     drops,

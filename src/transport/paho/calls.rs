@@ -5,15 +5,18 @@
 //! (`PahoTransport::with_link`); the link itself is kept in `connection`.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use paho_mqtt as paho;
 
 use super::acks::Resend;
 use super::connection::{PahoTransport, POLL};
+use super::sent::Sent;
 use super::settings::{classify, paho_qos};
 use super::subscriptions::{per_request, subscribe_chunk, Holder};
 use crate::core::transport::{PublishFailed, Qos, Transport, TransportError};
+use crate::ffi::mqtt::paho_send;
 
 impl PahoTransport {
     /// The QoS a filter is subscribed with and whether the application holds it; `None` if
@@ -144,7 +147,8 @@ impl Transport for PahoTransport {
         }
     }
 
-    /// Hands the message to Paho and returns; [`super::acks::Acks`] watches it from then on.
+    /// Hands the message to Paho C (without the crate's token: [`Sent`]) and returns;
+    /// [`super::acks::Acks`] watches it from then on.
     fn publish_queued(
         &self,
         topic: String,
@@ -153,16 +157,13 @@ impl Transport for PahoTransport {
         timeout: Duration,
         failed: PublishFailed,
     ) -> Result<(), TransportError> {
-        if topic.contains('\0') {
-            return Err(TransportError::Failed("topic contains a NUL byte".into()));
-        }
+        let sent = Arc::new(Sent::new(topic, payload, paho_qos(qos))?);
         let Some(acks) = self.acks.get() else {
             return Err(TransportError::NotConnected);
         };
         let deadline = Instant::now() + timeout;
-        let message = paho::Message::new(topic, payload, paho_qos(qos));
-        let (token, drops) = self.resend(message, deadline)?;
-        acks.watch(token, failed, deadline, drops);
+        let drops = self.resend(&sent, deadline)?;
+        acks.watch(sent, failed, deadline, drops);
         Ok(())
     }
 
@@ -172,26 +173,20 @@ impl Transport for PahoTransport {
 }
 
 impl Resend for PahoTransport {
-    /// Waits for the link (until `deadline`) and hands `message` to Paho; again on the next
+    /// Waits for the link (until `deadline`) and hands `sent` to Paho; again on the next
     /// link if Paho finds this one gone.
-    fn resend(
-        &self,
-        mut message: paho::Message,
-        deadline: Instant,
-    ) -> Result<(paho::DeliveryToken, u64), TransportError> {
+    fn resend(&self, sent: &Arc<Sent>, deadline: Instant) -> Result<u64, TransportError> {
         let drops = self.link_drops();
         loop {
             self.wait_up(deadline)?;
-            match self.client.try_publish(message) {
-                Ok(token) => return Ok((token, drops)),
-                Err(paho::Error::Publish(rc, back)) => {
+            match paho_send::send(&self.client, sent) {
+                Ok(()) => return Ok(drops),
+                Err(rc) => {
                     if self.client.is_connected() || Instant::now() + POLL >= deadline {
                         return Err(classify(paho::Error::from(rc)));
                     }
-                    message = back;
                     std::thread::sleep(POLL);
                 }
-                Err(other) => return Err(classify(other)),
             }
         }
     }

@@ -18,9 +18,9 @@
 //! (what a connection is made from, Paho's options and errors in our words), `hooks` (the safe
 //! half of what the library changes inside Paho C at link time), `reaper` (where clients are
 //! destroyed), `tls_files` (the TLS files checked before connecting), `inbound` (messages to
-//! the router), `subscriptions` (who holds which filter), `acks` (publishes watched until
-//! acknowledged), `connection` (connect, reconnect, close) and `calls` (subscribe, publish and
-//! the port's `Transport` over the link).
+//! the router), `subscriptions` (who holds which filter), `sent` (a publish handed to Paho C,
+//! and how it stands), `acks` (publishes watched until acknowledged), `connection` (connect,
+//! reconnect, close) and `calls` (subscribe, publish and the port's `Transport` over the link).
 
 pub mod acks;
 mod calls;
@@ -28,6 +28,7 @@ mod connection;
 pub mod hooks;
 mod inbound;
 pub mod reaper;
+pub mod sent;
 mod settings;
 mod subscriptions;
 pub mod tls_files;
