@@ -14,6 +14,7 @@ mod emulator_support;
 mod mqtt_support;
 
 mod disconnect;
+mod inbound;
 mod publish_reset;
 mod tls_extras;
 mod transport;

@@ -62,6 +62,8 @@ pub struct PahoTransport {
     client_id: String,
     /// Keeps the TLS extras applied to the sessions of reconnections too.
     _tls_extras: Option<TlsRegistration>,
+    /// Inbound messages reach the router while this lives.
+    _route: inbound::Route,
     /// The CONNECTs (the latest, and any not yet settled) and the DISCONNECT Paho may still
     /// hold, handed to [`reaper::retire`] with the client when the transport is dropped.
     connects: Mutex<Vec<HeldToken>>,
@@ -181,7 +183,7 @@ impl PahoTransport {
 
         let events_tx = Arc::new(Queue::default());
         let events_rx = events_tx.clone();
-        inbound::route(&client, router);
+        let route = inbound::route(&client, router);
         // Runs on Paho's thread, called from C: nothing may unwind out of it.
         let lost_tx = events_tx.clone();
         let drops = Arc::new(AtomicU64::new(0));
@@ -215,6 +217,7 @@ impl PahoTransport {
             client,
             client_id: settings.client_id.clone(),
             _tls_extras: tls_extras,
+            _route: route,
             connects: Mutex::new(vec![connect]),
             aws_iot: settings.aws_iot,
             link: Mutex::new(LinkState {

@@ -26,7 +26,7 @@ pub mod acks;
 mod calls;
 mod connection;
 pub mod hooks;
-mod inbound;
+pub(crate) mod inbound;
 pub mod reaper;
 pub mod sent;
 mod settings;

@@ -1,0 +1,72 @@
+//! The unsafe half of `transport::paho::inbound`: Paho C's message-arrived callback, which
+//! reads the topic and payload where Paho keeps them, hands them to the connection's route and
+//! frees the message.
+//!
+//! The callback's context is the route number (an integer carried in the pointer), never
+//! dereferenced. Paho C (MQTTAsyncUtils.c, `MQTTAsync_deliverMessage`) calls it on its receive
+//! thread with a topic that is NUL-terminated when its length is 0 and exactly that long
+//! otherwise, and a message it allocated; returning 1 says the message was taken, and the
+//! callback then owns both and frees them with Paho's own functions.
+
+use std::ffi::{c_char, c_int, c_void, CStr};
+
+use paho_mqtt as paho;
+use paho_mqtt_sys as c;
+
+use crate::transport::paho::inbound::{self, InboundMeta};
+
+/// Has Paho hand every message `client` receives to route `route`; false if Paho refused (it
+/// does while a connection is being made: this is called before the first one).
+pub fn route(client: &paho::AsyncClient, route: usize) -> bool {
+    // SAFETY: the handle is the live client's; the context is an integer, never dereferenced.
+    let rc = unsafe {
+        c::MQTTAsync_setMessageArrivedCallback(
+            client.raw_handle(),
+            route as *mut c_void,
+            Some(message_arrived),
+        )
+    };
+    rc == 0
+}
+
+unsafe extern "C" fn message_arrived(
+    context: *mut c_void,
+    topic: *mut c_char,
+    topic_len: c_int,
+    message: *mut c::MQTTAsync_message,
+) -> c_int {
+    let mut message = message;
+    if !topic.is_null() && !message.is_null() {
+        // SAFETY: Paho passes a valid topic (NUL-terminated when its length is 0, that many
+        // bytes otherwise) and a valid message, both alive until they are freed below.
+        let (name, m) = unsafe {
+            let name = match usize::try_from(topic_len) {
+                Ok(len) if len > 0 => std::slice::from_raw_parts(topic as *const u8, len),
+                _ => CStr::from_ptr(topic).to_bytes(),
+            };
+            (name, &*message)
+        };
+        let payload = match usize::try_from(m.payloadlen) {
+            // SAFETY: a non-NULL payload holds `payloadlen` bytes.
+            Ok(len) if len > 0 && !m.payload.is_null() => unsafe {
+                std::slice::from_raw_parts(m.payload as *const u8, len)
+            },
+            _ => &[],
+        };
+        let meta = InboundMeta {
+            qos: u8::try_from(m.qos).unwrap_or(0),
+            retain: m.retained != 0,
+        };
+        // Catches its own panics: nothing unwinds into C.
+        inbound::deliver(context as usize, name, payload, meta);
+    }
+    // SAFETY: both came from Paho for this call and are freed once, with Paho's functions
+    // (`MQTTAsync_free` accepts NULL; `MQTTAsync_freeMessage` does not, hence the check).
+    unsafe {
+        if !message.is_null() {
+            c::MQTTAsync_freeMessage(&mut message);
+        }
+        c::MQTTAsync_free(topic as *mut c_void);
+    }
+    1
+}

@@ -1,0 +1,127 @@
+//! Messages as Paho C hands them to the library (`ffi::mqtt::paho_inbound`, without the
+//! paho-mqtt crate's copy): a broker of a few lines sends publishes that a well-behaved broker
+//! never would, and the router must get each topic exactly as sent (a NUL inside it included),
+//! with its QoS and retain flag, and nothing of a topic that is not UTF-8.
+
+use crate::mqtt_support::eventually;
+use awsiotjobs::core::router::Router;
+use awsiotjobs::transport::paho::{
+    current_inbound, InboundMeta, LinkEvents, PahoTransport, Settings,
+};
+use parking_lot::Mutex;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::time::Duration;
+
+struct Quiet;
+
+impl LinkEvents for Quiet {
+    fn lost(&self) {}
+    fn restored(&self) {}
+}
+
+/// Reads one MQTT packet: (first byte, body).
+fn packet(stream: &mut TcpStream) -> (u8, Vec<u8>) {
+    let mut first = [0u8; 1];
+    stream.read_exact(&mut first).unwrap();
+    let (mut len, mut shift) = (0usize, 0);
+    loop {
+        let mut b = [0u8; 1];
+        stream.read_exact(&mut b).unwrap();
+        len |= usize::from(b[0] & 0x7f) << shift;
+        shift += 7;
+        if b[0] & 0x80 == 0 {
+            break;
+        }
+    }
+    let mut body = vec![0u8; len];
+    stream.read_exact(&mut body).unwrap();
+    (first[0], body)
+}
+
+/// A PUBLISH at QoS 1 with packet ID `id`.
+fn publish(topic: &[u8], payload: &[u8], id: u16, retain: bool) -> Vec<u8> {
+    let mut body = (topic.len() as u16).to_be_bytes().to_vec();
+    body.extend_from_slice(topic);
+    body.extend_from_slice(&id.to_be_bytes());
+    body.extend_from_slice(payload);
+    assert!(body.len() < 128, "one length byte");
+    let mut p = vec![0x32 | u8::from(retain), body.len() as u8];
+    p.extend_from_slice(&body);
+    p
+}
+
+type Seen = Arc<Mutex<Vec<(Vec<u8>, Vec<u8>, Option<InboundMeta>)>>>;
+
+#[test]
+fn topics_reach_the_router_as_sent_and_one_that_is_not_utf8_is_dropped() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let broker = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        assert_eq!(packet(&mut s).0, 0x10, "CONNECT");
+        s.write_all(&[0x20, 2, 0, 0]).unwrap();
+        s.write_all(&publish(
+            b"$aws/things/T\xff\xfe/jobs/notify",
+            b"bad",
+            1,
+            false,
+        ))
+        .unwrap();
+        s.write_all(&publish(b"$aws/things/T/jobs/no\0tify", b"nul", 2, false))
+            .unwrap();
+        s.write_all(&publish(b"$aws/things/T/jobs/notify", b"{}", 3, true))
+            .unwrap();
+        // Every publish is acknowledged, the dropped one too: Paho took it.
+        let mut acked = Vec::new();
+        while acked.len() < 3 {
+            let (kind, body) = packet(&mut s);
+            if kind == 0x40 {
+                acked.push(u16::from_be_bytes([body[0], body[1]]));
+            }
+        }
+        acked.sort_unstable();
+        assert_eq!(acked, [1, 2, 3]);
+        // Held open until the client leaves.
+        let _ = packet(&mut s);
+    });
+
+    let router = Router::new();
+    let seen: Seen = Arc::default();
+    let sink = seen.clone();
+    router.set_jobs_handler(Some(Arc::new(move |topic: &str, payload: &[u8]| {
+        sink.lock().push((
+            topic.as_bytes().to_vec(),
+            payload.to_vec(),
+            current_inbound(),
+        ));
+    })));
+    let settings = Settings::new("127.0.0.1", port, "inbound-as-sent");
+    let transport =
+        PahoTransport::connect(&settings, router, Arc::new(Quiet), Duration::from_secs(10))
+            .unwrap();
+    assert!(eventually(|| seen.lock().len() >= 2));
+    std::thread::sleep(Duration::from_millis(200));
+    let seen = seen.lock().clone();
+    let qos1 = |retain| Some(InboundMeta { qos: 1, retain });
+    assert_eq!(
+        seen,
+        [
+            (
+                b"$aws/things/T/jobs/no\0tify".to_vec(),
+                b"nul".to_vec(),
+                qos1(false)
+            ),
+            (
+                b"$aws/things/T/jobs/notify".to_vec(),
+                b"{}".to_vec(),
+                qos1(true)
+            ),
+        ]
+    );
+    transport.close(true);
+    drop(transport);
+    broker.join().unwrap();
+}
