@@ -28,8 +28,16 @@ pub const KINDS: &[(&str, &str)] = &[
     ("echo", "floor: Paho echo request/reply"),
 ];
 
-/// The pipelined kinds: operations in flight, and things they go round (as in `floor`).
+/// The pipelined kinds: operations in flight (`CPU_WINDOW` sets another), and things they go
+/// round (as in `floor`).
 const WINDOW: usize = 64;
+
+fn window() -> usize {
+    std::env::var("CPU_WINDOW")
+        .ok()
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(WINDOW)
+}
 const THINGS: usize = 16;
 
 /// The client side, run under callgrind: connect, `ops` operations of `kind`, disconnect.
@@ -56,13 +64,13 @@ pub fn client(port: u16, kind: &str, ops: usize) {
         "async-aws" => {
             crate::capi::init();
             let conn = Conn::mqtt("127.0.0.1", port, "bench-cpu", true);
-            let (_, failed) = refilled(&conn, WINDOW, THINGS, Span::Ops(ops), 0);
+            let (_, failed) = refilled(&conn, window(), THINGS, Span::Ops(ops), 0);
             assert_eq!(failed, 0, "an UpdateAsync failed");
             drop(conn);
             crate::capi::cleanup();
         }
         "raw-pipelined" => {
-            RawJobs::pipelined(port, WINDOW, THINGS, JOB, Span::Ops(ops));
+            RawJobs::pipelined(port, window(), THINGS, JOB, Span::Ops(ops));
         }
         "echo" => {
             let floor = EchoFloor::start(port);
