@@ -1,13 +1,13 @@
 //! Publishes handed to Paho without waiting, watched until Paho says how they ended.
 //!
 //! [`Acks::watch`] puts a publish ([`Sent`], which Paho's completion callback marks), with where
-//! to report a failure, at the back of a list kept in the order of publishing. While the list is not empty, the
-//! `awsiotjobs-mqtt-acks` thread looks at it every `SETTLE`: from the front it forgets the
-//! publishes Paho has completed, and stops at the first still waiting (PUBACKs come back in
-//! order, so that one is almost always the oldest). Nothing is woken per publish: a PUBACK
-//! costs neither a thread switch nor a note, and watching costs no allocation (the list reuses
-//! its room). Every `SWEEP` the thread looks at the whole list, so that a failure behind a
-//! publish still waiting, and a publish nobody hears of by its deadline (it fails with
+//! to report a failure, at the back of a list kept in the order of publishing. While the list
+//! is not empty, the `awsiotjobs-mqtt-acks` thread looks at it every `SETTLE`: from the front it
+//! forgets the publishes Paho has completed, and stops at the first still waiting (PUBACKs come
+//! back in order, so that one is almost always the oldest). Nothing is woken per publish: a
+//! PUBACK costs neither a thread switch nor a note, and watching costs no allocation (the list
+//! reuses its room). Every `SWEEP` the thread looks at the whole list, so that a failure behind
+//! a publish still waiting, and a publish nobody hears of by its deadline (it fails with
 //! `Timeout`), are seen within a sweep. One that failed because the link dropped is sent again
 //! on the next link while its deadline allows (as a blocking publish would have been), and
 //! otherwise its failure is reported, once, from that thread. Application code never runs
@@ -182,7 +182,7 @@ fn settle(shared: &Shared, whole: bool, now: Instant) -> (bool, Vec<(Watched, En
     let mut ended = Vec::new();
     let mut watched = shared.watched.lock();
     let before = watched.len();
-    while let Some(front) = watched.front_mut() {
+    while let Some(front) = watched.front() {
         let how = match front.sent.poll() {
             Polled::Waiting => break,
             Polled::Delivered => None,
