@@ -1,7 +1,9 @@
-//! Messages as Paho C hands them to the library (`ffi::mqtt::paho_inbound`, without the
-//! paho-mqtt crate's copy): a broker of a few lines sends publishes that a well-behaved broker
-//! never would, and the router must get each topic exactly as sent (a NUL inside it included),
-//! with its QoS and retain flag, and nothing of a topic that is not UTF-8.
+//! Messages as Paho C hands them over: a broker of a few lines sends publishes that a
+//! well-behaved broker never would. The library (`ffi::mqtt::paho_inbound`, without the
+//! paho-mqtt crate's copy) must give its router each topic exactly as sent (a NUL inside it
+//! included), with its QoS and retain flag, and nothing of a topic that is not UTF-8; the
+//! paho-mqtt crate as vendored (which the emulator and the bench use) must drop both unusual
+//! topics instead of aborting the process, as the published crate does.
 
 use crate::mqtt_support::eventually;
 use awsiotjobs::core::router::Router;
@@ -52,10 +54,10 @@ fn publish(topic: &[u8], payload: &[u8], id: u16, retain: bool) -> Vec<u8> {
     p
 }
 
-type Seen = Arc<Mutex<Vec<(Vec<u8>, Vec<u8>, Option<InboundMeta>)>>>;
-
-#[test]
-fn topics_reach_the_router_as_sent_and_one_that_is_not_utf8_is_dropped() {
+/// A broker that accepts one client, sends it three QoS 1 publishes (a topic that is not
+/// UTF-8, one with a NUL inside, and a retained ordinary one), checks that all three are
+/// acknowledged, and holds the connection until the client leaves.
+fn unusual_broker() -> (u16, std::thread::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let broker = std::thread::spawn(move || {
@@ -74,7 +76,7 @@ fn topics_reach_the_router_as_sent_and_one_that_is_not_utf8_is_dropped() {
             .unwrap();
         s.write_all(&publish(b"$aws/things/T/jobs/notify", b"{}", 3, true))
             .unwrap();
-        // Every publish is acknowledged, the dropped one too: Paho took it.
+        // Every publish is acknowledged, the dropped ones too: Paho took them.
         let mut acked = Vec::new();
         while acked.len() < 3 {
             let (kind, body) = packet(&mut s);
@@ -85,9 +87,16 @@ fn topics_reach_the_router_as_sent_and_one_that_is_not_utf8_is_dropped() {
         acked.sort_unstable();
         assert_eq!(acked, [1, 2, 3]);
         // Held open until the client leaves.
-        let _ = packet(&mut s);
+        let _ = s.read(&mut [0u8; 64]);
     });
+    (port, broker)
+}
 
+type Seen = Arc<Mutex<Vec<(Vec<u8>, Vec<u8>, Option<InboundMeta>)>>>;
+
+#[test]
+fn topics_reach_the_router_as_sent_and_one_that_is_not_utf8_is_dropped() {
+    let (port, broker) = unusual_broker();
     let router = Router::new();
     let seen: Seen = Arc::default();
     let sink = seen.clone();
@@ -123,5 +132,39 @@ fn topics_reach_the_router_as_sent_and_one_that_is_not_utf8_is_dropped() {
     );
     transport.close(true);
     drop(transport);
+    broker.join().unwrap();
+}
+
+#[test]
+fn the_vendored_crate_drops_a_topic_not_utf8_or_with_a_nul_instead_of_aborting() {
+    let (port, broker) = unusual_broker();
+    let client = paho_mqtt::CreateOptionsBuilder::new_v3()
+        .server_uri(format!("tcp://127.0.0.1:{port}"))
+        .client_id("crate-unusual-topics")
+        .persistence(None)
+        .create_client()
+        .unwrap();
+    let topics: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = topics.clone();
+    client.set_message_callback(move |_, message| {
+        if let Some(m) = message {
+            sink.lock().push(m.topic().to_owned());
+        }
+    });
+    let options =
+        paho_mqtt::ConnectOptionsBuilder::with_mqtt_version(paho_mqtt::MQTT_VERSION_3_1_1)
+            .clean_session(true)
+            .finalize();
+    client
+        .connect(options)
+        .wait_for(Duration::from_secs(10))
+        .unwrap();
+    assert!(eventually(|| !topics.lock().is_empty()));
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(*topics.lock(), ["$aws/things/T/jobs/notify"]);
+    client
+        .disconnect(None)
+        .wait_for(Duration::from_secs(10))
+        .unwrap();
     broker.join().unwrap();
 }

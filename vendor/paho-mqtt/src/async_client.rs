@@ -361,21 +361,29 @@ impl AsyncClient {
                 .on_message_arrived
             {
                 let len = topic_len as usize;
-                let topic = if len == 0 {
+                let bytes = if len == 0 {
                     // Zero-len topic means it's a NUL-terminated C string
-                    CStr::from_ptr(topic_name).to_owned()
+                    CStr::from_ptr(topic_name).to_bytes()
                 }
                 else {
-                    // If we get a len for the topic, then there's no NUL terminator.
-                    // TODO: Handle UTF-8 error(s)
-                    let tp =
-                        str::from_utf8(slice::from_raw_parts(topic_name as *mut u8, len)).unwrap();
-                    CString::new(tp).unwrap()
+                    slice::from_raw_parts(topic_name as *const u8, len)
                 };
-                let msg = Message::from_c_parts(topic, &*cmsg);
+                // A topic name is UTF-8 without NUL (MQTT 3.1.1 section 1.5.3, MQTT 5 section
+                // 1.5.4), but Paho C passes on whatever the broker sent. Unwrapping anything else
+                // panicked here, inside a function called from C, which aborts the process: such
+                // a message is dropped instead.
+                match str::from_utf8(bytes).ok().and_then(|tp| CString::new(tp).ok()) {
+                    Some(topic) => {
+                        let msg = Message::from_c_parts(topic, &*cmsg);
 
-                trace!("Invoking message callback");
-                cb(&cli, Some(msg));
+                        trace!("Invoking message callback");
+                        cb(&cli, Some(msg));
+                    }
+                    None => warn!(
+                        "Dropped a message whose topic is not UTF-8 without NUL: {:?}",
+                        bytes
+                    ),
+                }
             }
 
             let _ = cli.into_raw();
