@@ -5,7 +5,7 @@
 //! paho-mqtt crate as vendored (which the emulator and the bench use) must drop both unusual
 //! topics instead of aborting the process, as the published crate does.
 
-use crate::mqtt_support::eventually;
+use crate::mqtt_support::{eventually, paho_client};
 use awsiotjobs::core::router::Router;
 use awsiotjobs::transport::paho::{
     current_inbound, InboundMeta, LinkEvents, PahoTransport, Settings,
@@ -138,12 +138,7 @@ fn topics_reach_the_router_as_sent_and_one_that_is_not_utf8_is_dropped() {
 #[test]
 fn the_vendored_crate_drops_a_topic_not_utf8_or_with_a_nul_instead_of_aborting() {
     let (port, broker) = unusual_broker();
-    let client = paho_mqtt::CreateOptionsBuilder::new_v3()
-        .server_uri(format!("tcp://127.0.0.1:{port}"))
-        .client_id("crate-unusual-topics")
-        .persistence(None)
-        .create_client()
-        .unwrap();
+    let client = paho_client(port, "crate-unusual-topics");
     let topics: Arc<Mutex<Vec<String>>> = Arc::default();
     let sink = topics.clone();
     client.set_message_callback(move |_, message| {

@@ -133,12 +133,7 @@ fn a_maximum_fragment_length_out_of_range_is_refused() {
 }
 
 fn watcher(port: u16) -> (paho::AsyncClient, crossbeam_channel::Receiver<String>) {
-    let client = paho::CreateOptionsBuilder::new_v3()
-        .server_uri(format!("tcp://127.0.0.1:{port}"))
-        .client_id("will-watcher")
-        .persistence(None)
-        .create_client()
-        .unwrap();
+    let client = paho_client(port, "will-watcher");
     let (tx, rx) = crossbeam_channel::unbounded();
     client.set_message_callback(move |_, message| {
         if let Some(message) = message {

@@ -274,6 +274,16 @@ impl Drop for Broker {
 /// The canned Jobs responder behind a Paho client of its own: subscribes to every Jobs request
 /// topic and publishes its replies; a test publishes notifications itself. After a broker restart a test
 /// reconnects it with [`JobsResponder::wait_connected`].
+/// A plain Paho client (MQTT 3.1.1, no persistence) for `127.0.0.1:port`, not connected yet.
+pub fn paho_client(port: u16, id: &str) -> paho::AsyncClient {
+    paho::CreateOptionsBuilder::new_v3()
+        .server_uri(format!("tcp://127.0.0.1:{port}"))
+        .client_id(id)
+        .persistence(None)
+        .create_client()
+        .unwrap()
+}
+
 pub struct JobsResponder {
     pub jobs: Arc<Mutex<CannedJobs>>,
     client: paho::AsyncClient,
@@ -284,12 +294,7 @@ const REQUEST_FILTERS: [&str; 2] = ["$aws/things/+/jobs/+", "$aws/things/+/jobs/
 impl JobsResponder {
     pub fn start(port: u16) -> JobsResponder {
         let jobs = Arc::new(Mutex::new(CannedJobs::new()));
-        let client = paho::CreateOptionsBuilder::new_v3()
-            .server_uri(format!("tcp://127.0.0.1:{port}"))
-            .client_id(format!("responder-{}", free_port()))
-            .persistence(None)
-            .create_client()
-            .unwrap();
+        let client = paho_client(port, &format!("responder-{}", free_port()));
         let service = jobs.clone();
         client.set_message_callback(move |cli, message| {
             let Some(message) = message else { return };

@@ -2,31 +2,48 @@
 //! reads the topic and payload where Paho keeps them, hands them to the connection's route and
 //! frees the message.
 //!
-//! The callback's context is the route number (an integer carried in the pointer), never
-//! dereferenced. Paho C (MQTTAsyncUtils.c, `MQTTAsync_deliverMessage`) calls it on its receive
+//! The callback's context is the key of the connection's router in a [`HandleTable`] (an
+//! integer carried in the pointer, never dereferenced), kept there while its [`Route`] lives. Paho C (MQTTAsyncUtils.c, `MQTTAsync_deliverMessage`) calls it on its receive
 //! thread with a topic that is NUL-terminated when its length is 0 and exactly that long
 //! otherwise, and a message it allocated; returning 1 says the message was taken, and the
 //! callback then owns both and frees them with Paho's own functions.
 
 use std::ffi::{c_char, c_int, c_void, CStr};
+use std::sync::{Arc, LazyLock};
 
 use paho_mqtt as paho;
 use paho_mqtt_sys as c;
 
+use crate::core::router::Router;
+use crate::ffi::boundary::handles::HandleTable;
 use crate::transport::paho::inbound::{self, InboundMeta};
 
-/// Has Paho hand every message `client` receives to route `route`; false if Paho refused (it
-/// does while a connection is being made: this is called before the first one).
-pub fn route(client: &paho::AsyncClient, route: usize) -> bool {
+/// The routers of the live connections, by the key Paho carries as the callback's context.
+static ROUTES: LazyLock<HandleTable<Arc<Router>>> = LazyLock::new(|| HandleTable::new(0));
+
+/// A connection's route from Paho to its router: dropped, later messages are dropped.
+pub struct Route(usize);
+
+impl Drop for Route {
+    fn drop(&mut self) {
+        ROUTES.remove(self.0);
+    }
+}
+
+/// Has Paho hand every message `client` receives to `router` while the [`Route`] lives. Called
+/// before the client's first connection (Paho refuses the callback while one is being made).
+pub fn route(client: &paho::AsyncClient, router: Arc<Router>) -> Route {
+    let key = ROUTES.insert(router);
     // SAFETY: the handle is the live client's; the context is an integer, never dereferenced.
     let rc = unsafe {
         c::MQTTAsync_setMessageArrivedCallback(
             client.raw_handle(),
-            route as *mut c_void,
+            key as *mut c_void,
             Some(message_arrived),
         )
     };
-    rc == 0
+    debug_assert_eq!(rc, 0, "the message callback is set before connecting");
+    Route(key)
 }
 
 unsafe extern "C" fn message_arrived(
@@ -57,8 +74,10 @@ unsafe extern "C" fn message_arrived(
             qos: u8::try_from(m.qos).unwrap_or(0),
             retain: m.retained != 0,
         };
-        // Catches its own panics: nothing unwinds into C.
-        inbound::deliver(context as usize, name, payload, meta);
+        if let Some(router) = ROUTES.get(context as usize) {
+            // Catches its own panics: nothing unwinds into C.
+            inbound::deliver(&router, name, payload, meta);
+        }
     }
     // SAFETY: both came from Paho for this call and are freed once, with Paho's functions
     // (`MQTTAsync_free` accepts NULL; `MQTTAsync_freeMessage` does not, hence the check).
