@@ -1,9 +1,9 @@
 //! Messages as Paho C hands them over: a broker of a few lines sends publishes that a
 //! well-behaved broker never would. The library (`ffi::mqtt::paho_inbound`, without the
 //! paho-mqtt crate's copy) must give its router each topic exactly as sent (a NUL inside it
-//! included), with its QoS and retain flag, and nothing of a topic that is not UTF-8; the
-//! paho-mqtt crate as vendored (which the emulator and the bench use) must drop both unusual
-//! topics instead of aborting the process, as the published crate does.
+//! included), with its QoS and retain flag, from its routing thread, and nothing of a topic
+//! that is not UTF-8; the paho-mqtt crate as vendored (which the emulator and the bench use)
+//! must drop both unusual topics instead of aborting the process, as the published crate does.
 
 use crate::mqtt_support::{eventually, paho_client};
 use awsiotjobs::core::router::Router;
@@ -99,13 +99,16 @@ fn topics_reach_the_router_as_sent_and_one_that_is_not_utf8_is_dropped() {
     let (port, broker) = unusual_broker();
     let router = Router::new();
     let seen: Seen = Arc::default();
-    let sink = seen.clone();
+    let threads: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+    let (sink, on) = (seen.clone(), threads.clone());
     router.set_jobs_handler(Some(Arc::new(move |topic: &str, payload: &[u8]| {
         sink.lock().push((
             topic.as_bytes().to_vec(),
             payload.to_vec(),
             current_inbound(),
         ));
+        on.lock()
+            .push(std::thread::current().name().map(str::to_owned));
     })));
     let settings = Settings::new("127.0.0.1", port, "inbound-as-sent");
     let transport =
@@ -129,6 +132,12 @@ fn topics_reach_the_router_as_sent_and_one_that_is_not_utf8_is_dropped() {
                 qos1(true)
             ),
         ]
+    );
+    // Routed by the library's routing thread, not on Paho's receive thread (which holds Paho's
+    // lock and the PUBACK while a message is handled there).
+    assert_eq!(
+        *threads.lock(),
+        vec![Some("awsiotjobs-mqtt-in".to_owned()); 2]
     );
     transport.close(true);
     drop(transport);

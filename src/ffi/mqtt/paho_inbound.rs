@@ -1,12 +1,14 @@
 //! The unsafe half of `transport::paho::inbound`: Paho C's message-arrived callback, which
-//! reads the topic and payload where Paho keeps them, hands them to the connection's route and
-//! frees the message.
+//! reads the topic and payload where Paho keeps them, hands them on with the key of the
+//! connection's route (`inbound::arrived` copies them for the routing thread) and frees the
+//! message.
 //!
 //! The callback's context is the key of the connection's router in a [`HandleTable`] (an
-//! integer carried in the pointer, never dereferenced), kept there while its [`Route`] lives. Paho C (MQTTAsyncUtils.c, `MQTTAsync_deliverMessage`) calls it on its receive
-//! thread with a topic that is NUL-terminated when its length is 0 and exactly that long
-//! otherwise, and a message it allocated; returning 1 says the message was taken, and the
-//! callback then owns both and frees them with Paho's own functions.
+//! integer carried in the pointer, never dereferenced), kept there while its [`Route`] lives.
+//! Paho C (MQTTAsyncUtils.c, `MQTTAsync_deliverMessage`) calls it on its receive thread, with
+//! its global lock held, with a topic that is NUL-terminated when its length is 0 and exactly
+//! that long otherwise, and a message it allocated; returning 1 says the message was taken, and
+//! the callback then owns both and frees them with Paho's own functions.
 
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::sync::{Arc, LazyLock};
@@ -46,6 +48,11 @@ pub fn route(client: &paho::AsyncClient, router: Arc<Router>) -> Route {
     Route(key)
 }
 
+/// The router of the route with key `key`, while that route lives.
+pub fn router_of(key: usize) -> Option<Arc<Router>> {
+    ROUTES.get(key)
+}
+
 unsafe extern "C" fn message_arrived(
     context: *mut c_void,
     topic: *mut c_char,
@@ -74,10 +81,8 @@ unsafe extern "C" fn message_arrived(
             qos: u8::try_from(m.qos).unwrap_or(0),
             retain: m.retained != 0,
         };
-        if let Some(router) = ROUTES.get(context as usize) {
-            // Catches its own panics: nothing unwinds into C.
-            inbound::deliver(&router, name, payload, meta);
-        }
+        // Catches its own panics: nothing unwinds into C.
+        inbound::arrived(context as usize, name, payload, meta);
     }
     // SAFETY: both came from Paho for this call and are freed once, with Paho's functions
     // (`MQTTAsync_free` accepts NULL; `MQTTAsync_freeMessage` does not, hence the check).

@@ -183,6 +183,7 @@ impl PahoTransport {
 
         let events_tx = Arc::new(Queue::default());
         let events_rx = events_tx.clone();
+        inbound::start_routing();
         let route = inbound::route(&client, router);
         // Runs on Paho's thread, called from C: nothing may unwind out of it.
         let lost_tx = events_tx.clone();

@@ -9,22 +9,25 @@
 //! waiting calls through. Subscribe, unsubscribe and publish wait for the link (up to their
 //! timeout) and then for the broker's acknowledgement within what is left of it; a call whose
 //! link drops under it is tried again on the next link while time remains. Inbound messages are
-//! handed to the connection's `Router` on Paho's receive thread, which only matches and
-//! enqueues: nothing here ever waits on a Paho token from a Paho callback, and application code
-//! never runs on a Paho thread. The QoS and retain flag of the message being delivered are
+//! copied on Paho's receive thread into a hand-off and given to the connection's `Router` by a
+//! routing thread of ours, which only matches and enqueues: nothing here ever waits on a Paho
+//! token from a Paho callback or from the routing thread, and application code never runs on
+//! either. The QoS and retain flag of the message being delivered are
 //! available to router handlers through [`current_inbound`].
 //!
 //! The files, from the bottom up (each uses only those above it in this list): `settings`
 //! (what a connection is made from, Paho's options and errors in our words), `hooks` (the safe
 //! half of what the library changes inside Paho C at link time), `reaper` (where clients are
-//! destroyed), `tls_files` (the TLS files checked before connecting), `inbound` (messages to
-//! the router), `subscriptions` (who holds which filter), `sent` (a publish handed to Paho C,
-//! and how it stands), `acks` (publishes watched until acknowledged), `connection` (connect,
-//! reconnect, close) and `calls` (subscribe, publish and the port's `Transport` over the link).
+//! destroyed), `tls_files` (the TLS files checked before connecting), `handoff` (the queue
+//! between Paho's receive thread and ours), `inbound` (messages to the router),
+//! `subscriptions` (who holds which filter), `sent` (a publish handed to Paho C, and how it
+//! stands), `acks` (publishes watched until acknowledged), `connection` (connect, reconnect,
+//! close) and `calls` (subscribe, publish and the port's `Transport` over the link).
 
 pub mod acks;
 mod calls;
 mod connection;
+mod handoff;
 pub mod hooks;
 pub(crate) mod inbound;
 pub mod reaper;
