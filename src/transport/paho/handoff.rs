@@ -12,9 +12,14 @@
 //!
 //! The hand-off holds at most [`BUDGET`] bytes: a message that would take it over waits (Paho's
 //! receive thread with it, so the broker's own flow control takes over) until the routing
-//! thread made room, except into an empty hand-off, which takes a message of any size.
+//! thread made room, except into an empty hand-off, which takes a message of any size. It waits
+//! [`ROOM_WAIT`] at most, and then goes in over the budget: Paho's receive thread waits holding
+//! Paho's lock, and the routing thread may itself be waiting for that lock (when it drops the
+//! last reference to a transport, which closes the Paho client), so a wait without end could be
+//! a deadlock, where this costs a while and a few bytes over the budget.
 
 use std::collections::VecDeque;
+use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
 
@@ -22,6 +27,9 @@ use crate::core::queue::give_back_room;
 
 /// The most bytes of messages (topics and payloads) waiting to be routed.
 pub const BUDGET: usize = 1 << 20;
+
+/// The longest a message waits for room.
+pub const ROOM_WAIT: Duration = Duration::from_millis(100);
 
 /// What waits to be routed: anything that knows its size in bytes.
 pub trait Weighed {
@@ -33,38 +41,48 @@ struct State<T> {
     bytes: usize,
 }
 
-/// A first-in, first-out queue of at most `budget` bytes (or one item of any size).
+/// A first-in, first-out queue of at most `budget` bytes (or one item of any size), but for
+/// items that waited `room_wait` for room.
 pub struct Handoff<T> {
     state: Mutex<State<T>>,
     budget: usize,
+    room_wait: Duration,
     ready: Condvar,
     room: Condvar,
 }
 
 impl<T: Weighed> Handoff<T> {
-    pub fn new(budget: usize) -> Handoff<T> {
+    pub fn new(budget: usize, room_wait: Duration) -> Handoff<T> {
         Handoff {
             state: Mutex::new(State {
                 items: VecDeque::new(),
                 bytes: 0,
             }),
             budget,
+            room_wait,
             ready: Condvar::new(),
             room: Condvar::new(),
         }
     }
 
-    /// Adds `item` at the end, first waiting while it would take the hand-off over its budget.
-    pub fn push(&self, item: T) {
+    /// Adds `item` at the end, first waiting while it would take the hand-off over its budget
+    /// (`room_wait` at most). False if it went in over the budget.
+    pub fn push(&self, item: T) -> bool {
         let size = item.bytes();
         let mut state = self.state.lock();
+        let deadline = Instant::now() + self.room_wait;
+        let mut within = true;
         while !state.items.is_empty() && state.bytes + size > self.budget {
-            self.room.wait(&mut state);
+            if self.room.wait_until(&mut state, deadline).timed_out() {
+                within = state.items.is_empty() || state.bytes + size <= self.budget;
+                break;
+            }
         }
         state.bytes += size;
         state.items.push_back(item);
         drop(state);
         self.ready.notify_one();
+        within
     }
 
     /// The oldest item, waiting for one.
@@ -94,7 +112,6 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
-    use std::time::Duration;
 
     struct Blob(usize);
 
@@ -106,9 +123,9 @@ mod tests {
 
     #[test]
     fn items_come_out_in_order() {
-        let h = Handoff::new(100);
+        let h = Handoff::new(100, Duration::from_secs(60));
         for n in [1, 2, 3] {
-            h.push(Blob(n));
+            assert!(h.push(Blob(n)));
         }
         assert_eq!(h.bytes(), 6);
         assert_eq!([h.pop().0, h.pop().0, h.pop().0], [1, 2, 3]);
@@ -117,14 +134,14 @@ mod tests {
 
     #[test]
     fn a_push_over_the_budget_waits_for_room_and_an_empty_handoff_takes_any_size() {
-        let h = Arc::new(Handoff::new(100));
+        let h = Arc::new(Handoff::new(100, Duration::from_secs(60)));
         // Into an empty hand-off: taken whatever its size.
-        h.push(Blob(250));
+        assert!(h.push(Blob(250)));
         let pushed = Arc::new(AtomicUsize::new(0));
         let producer = {
             let (h, pushed) = (h.clone(), pushed.clone());
             std::thread::spawn(move || {
-                h.push(Blob(10));
+                assert!(h.push(Blob(10)));
                 pushed.store(1, Ordering::SeqCst);
             })
         };
@@ -134,5 +151,15 @@ mod tests {
         producer.join().unwrap();
         assert_eq!(pushed.load(Ordering::SeqCst), 1);
         assert_eq!(h.pop().0, 10);
+    }
+
+    #[test]
+    fn a_push_that_waited_its_longest_goes_in_over_the_budget() {
+        // Nobody takes anything out: without the limit on waiting, the second push never ends.
+        let h = Handoff::new(100, Duration::from_millis(50));
+        assert!(h.push(Blob(90)));
+        assert!(!h.push(Blob(20)), "went in within the budget");
+        assert_eq!(h.bytes(), 110);
+        assert_eq!([h.pop().0, h.pop().0], [90, 20]);
     }
 }

@@ -17,8 +17,9 @@
 use std::cell::Cell;
 use std::sync::{Arc, LazyLock};
 
-use super::handoff::{Handoff, Weighed, BUDGET};
+use super::handoff::{Handoff, Weighed, BUDGET, ROOM_WAIT};
 use crate::core::log;
+use crate::core::log::{Level, Throttle};
 use crate::core::panics::contain;
 use crate::core::router::Router;
 /// `route(client, router)` sends the messages `client` receives to `router` until the returned
@@ -61,7 +62,7 @@ const ROUTING_THREAD: &str = "awsiotjobs-mqtt-in";
 /// The hand-off to the routing thread, which is started with it; `None` if the thread could
 /// not be started (messages are then routed on Paho's thread, as they arrive).
 static HANDOFF: LazyLock<Option<Arc<Handoff<Arrived>>>> = LazyLock::new(|| {
-    let handoff = Arc::new(Handoff::new(BUDGET));
+    let handoff = Arc::new(Handoff::new(BUDGET, ROOM_WAIT));
     let queue = handoff.clone();
     let started = std::thread::Builder::new()
         .name(ROUTING_THREAD.into())
@@ -96,12 +97,22 @@ pub(crate) fn arrived(route: usize, topic: &[u8], payload: &[u8], meta: InboundM
             let mut bytes = Vec::with_capacity(topic.len() + payload.len());
             bytes.extend_from_slice(topic);
             bytes.extend_from_slice(payload);
-            handoff.push(Arrived {
+            let within = handoff.push(Arrived {
                 route,
                 bytes,
                 topic_len: topic.len(),
                 meta,
             });
+            if !within {
+                static OVER: Throttle = Throttle::new();
+                OVER.line(Level::Warn, || {
+                    format!(
+                        "{ROUTING_THREAD} is behind by more than {BUDGET} bytes of messages for \
+                         {} ms: taking more anyway",
+                        ROOM_WAIT.as_millis()
+                    )
+                });
+            }
         }
         None => {
             if let Some(router) = router_of(route) {
