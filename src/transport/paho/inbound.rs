@@ -18,8 +18,7 @@ use std::cell::Cell;
 use std::sync::{Arc, LazyLock};
 
 use super::handoff::{Handoff, Weighed, BUDGET, ROOM_WAIT};
-use crate::core::log;
-use crate::core::log::{Level, Throttle};
+use crate::core::log::{self, Level, Throttle};
 use crate::core::panics::contain;
 use crate::core::router::Router;
 /// `route(client, router)` sends the messages `client` receives to `router` until the returned
