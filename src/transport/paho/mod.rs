@@ -12,8 +12,8 @@
 //! copied on Paho's receive thread into a hand-off and given to the connection's `Router` by a
 //! routing thread of ours, which only matches and enqueues: nothing here ever waits on a Paho
 //! token from a Paho callback or from the routing thread, and application code never runs on
-//! either. The QoS and retain flag of the message being delivered are
-//! available to router handlers through [`current_inbound`].
+//! either. The QoS and retain flag of the message being delivered are available to router
+//! handlers through [`current_inbound`].
 //!
 //! The files, from the bottom up (each uses only those above it in this list): `settings`
 //! (what a connection is made from, Paho's options and errors in our words), `hooks` (the safe
