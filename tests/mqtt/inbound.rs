@@ -7,6 +7,7 @@
 
 use crate::mqtt_support::{eventually, paho_client};
 use awsiotjobs::core::router::Router;
+use awsiotjobs::core::transport::{Qos, Transport};
 use awsiotjobs::transport::paho::{
     current_inbound, InboundMeta, LinkEvents, PahoTransport, Settings,
 };
@@ -92,6 +93,18 @@ fn unusual_broker() -> (u16, std::thread::JoinHandle<()>) {
     (port, broker)
 }
 
+/// Connects a plain Paho client with a clean session, MQTT 3.1.1.
+fn connect(client: &paho_mqtt::AsyncClient) {
+    let options =
+        paho_mqtt::ConnectOptionsBuilder::with_mqtt_version(paho_mqtt::MQTT_VERSION_3_1_1)
+            .clean_session(true)
+            .finalize();
+    client
+        .connect(options)
+        .wait_for(Duration::from_secs(10))
+        .unwrap();
+}
+
 type Seen = Arc<Mutex<Vec<(Vec<u8>, Vec<u8>, Option<InboundMeta>)>>>;
 
 #[test]
@@ -155,14 +168,7 @@ fn the_vendored_crate_drops_a_topic_not_utf8_or_with_a_nul_instead_of_aborting()
             sink.lock().push(m.topic().to_owned());
         }
     });
-    let options =
-        paho_mqtt::ConnectOptionsBuilder::with_mqtt_version(paho_mqtt::MQTT_VERSION_3_1_1)
-            .clean_session(true)
-            .finalize();
-    client
-        .connect(options)
-        .wait_for(Duration::from_secs(10))
-        .unwrap();
+    connect(&client);
     assert!(eventually(|| !topics.lock().is_empty()));
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(*topics.lock(), ["$aws/things/T/jobs/notify"]);
@@ -171,4 +177,67 @@ fn the_vendored_crate_drops_a_topic_not_utf8_or_with_a_nul_instead_of_aborting()
         .wait_for(Duration::from_secs(10))
         .unwrap();
     broker.join().unwrap();
+}
+
+/// Through a real broker, a flood of large messages, routed slower than they come: every one
+/// reaches the router, once and in order. The hand-off to the routing thread fills up on the
+/// way (up to 500 messages of 16 KiB in flight, against its 1 MiB), so Paho's receive thread
+/// mostly has to wait for room (the hand-off's unit tests check the waiting itself).
+#[test]
+fn a_flood_routed_slower_than_it_comes_arrives_whole_and_in_order() {
+    const N: usize = 3_000;
+    let broker = crate::mqtt_support::Broker::plain();
+    let router = Router::new();
+    let seen: Arc<Mutex<Vec<usize>>> = Arc::default();
+    let sink = seen.clone();
+    router.set_app_handler(
+        "flood/#",
+        Arc::new(move |_topic: &str, payload: &[u8]| {
+            let n = usize::from_be_bytes(payload[..8].try_into().unwrap());
+            let mut seen = sink.lock();
+            seen.push(n);
+            if seen.len().is_multiple_of(1_000) {
+                // A slow handler now and then: the hand-off fills behind it.
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }),
+    );
+    let settings = Settings::new("127.0.0.1", broker.port, "inbound-flood");
+    let transport =
+        PahoTransport::connect(&settings, router, Arc::new(Quiet), Duration::from_secs(10))
+            .unwrap();
+    transport
+        .subscribe(&["flood/#"], Qos::AtLeastOnce, Duration::from_secs(10))
+        .unwrap();
+
+    // Paho refuses a publish while 100 wait unsent (its default): a flood needs more room.
+    let publisher = paho_mqtt::CreateOptionsBuilder::new_v3()
+        .server_uri(format!("tcp://127.0.0.1:{}", broker.port))
+        .client_id("inbound-flood-publisher")
+        .persistence(None)
+        .max_buffered_messages(N as i32)
+        .create_client()
+        .unwrap();
+    connect(&publisher);
+    let mut sent = Vec::with_capacity(N);
+    for n in 0..N {
+        // At most 500 ahead of what arrived: under mosquitto's queue for a subscriber (1,000),
+        // so the broker never drops one.
+        assert!(eventually(|| n < seen.lock().len() + 500), "stalled at {n}");
+        let mut payload = n.to_be_bytes().to_vec();
+        payload.resize(16 * 1024, b'x');
+        // Not waiting for the PUBACK: the broker gets them as fast as it takes them.
+        sent.push(publisher.publish(paho_mqtt::Message::new("flood/x", payload, 1)));
+    }
+    for token in sent {
+        token.wait_for(Duration::from_secs(10)).unwrap();
+    }
+    assert!(eventually(|| seen.lock().len() >= N), "not all arrived");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(*seen.lock(), (0..N).collect::<Vec<_>>());
+    publisher
+        .disconnect(None)
+        .wait_for(Duration::from_secs(10))
+        .unwrap();
+    transport.close(true);
 }
