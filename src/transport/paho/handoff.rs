@@ -71,13 +71,9 @@ impl<T: Weighed> Handoff<T> {
         let size = item.bytes();
         let mut state = self.state.lock();
         let deadline = Instant::now() + self.room_wait;
-        let mut within = true;
-        while !state.items.is_empty() && state.bytes + size > self.budget {
-            if self.room.wait_until(&mut state, deadline).timed_out() {
-                within = state.items.is_empty() || state.bytes + size <= self.budget;
-                break;
-            }
-        }
+        let fits = |state: &State<T>| state.items.is_empty() || state.bytes + size <= self.budget;
+        while !fits(&state) && !self.room.wait_until(&mut state, deadline).timed_out() {}
+        let within = fits(&state);
         state.bytes += size;
         state.items.push_back(item);
         drop(state);
