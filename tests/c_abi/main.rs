@@ -15,7 +15,6 @@ mod emulator_support;
 
 mod alpn_on_the_wire;
 mod async_and_concurrency;
-mod callbacks_on_the_routing_thread;
 mod cleanup_in_callback;
 mod job_life;
 mod notify_and_rejections;

@@ -5,22 +5,16 @@
 //! reply matching, the application's filters) therefore held up every publish of every
 //! connection and, with more than a broker's window of replies in flight (AWS IoT sends 100
 //! unacknowledged at most), the broker itself. So the callback only copies the message into
-//! this hand-off and returns; threads of ours (`awsiotjobs-mqtt-in`, started with the first
-//! connection and kept for the process, as Paho keeps its own two) take the messages out in
-//! the order they came and route them, one thread at a time: the router. Paho has one receive
-//! thread for all its clients, so one router at a time keeps each connection's messages in
-//! order, as before.
-//!
-//! The router may step away between two messages (to run callbacks, which may block or wait
-//! for a reply: `inbound`). A standby then takes its place once a message waits: while routers
-//! step away now and then, the standby looks every [`DOZE`], so the only wake-up this costs is
-//! that look, and none per message; idle, it sleeps until the next step away wakes it.
+//! this hand-off and returns; one thread of ours (`awsiotjobs-mqtt-in`, started with the first
+//! connection and kept for the process, as Paho keeps its own two) takes the messages out in
+//! the order they came and routes them. Paho has one receive thread for all its clients, so one
+//! routing thread keeps each connection's messages in order, as before.
 //!
 //! The hand-off holds at most [`BUDGET`] bytes: a message that would take it over waits (Paho's
 //! receive thread with it, so the broker's own flow control takes over) until the routing
-//! router made room, except into an empty hand-off, which takes a message of any size. It waits
+//! thread made room, except into an empty hand-off, which takes a message of any size. It waits
 //! [`ROOM_WAIT`] at most, and then goes in over the budget: Paho's receive thread waits holding
-//! Paho's lock, and the router may itself be waiting for that lock (when it drops the
+//! Paho's lock, and the routing thread may itself be waiting for that lock (when it drops the
 //! last reference to a transport, which closes the Paho client), so a wait without end could be
 //! a deadlock, where this costs a while and a few bytes over the budget.
 
@@ -34,10 +28,6 @@ use crate::core::queue::give_back_room;
 /// The most bytes of messages (topics and payloads) waiting to be routed.
 pub const BUDGET: usize = 1 << 20;
 
-/// How often a standby worker looks whether the router is away with items waiting, while
-/// routers step away: the longest a message waits for a router that runs a callback.
-pub const DOZE: Duration = Duration::from_millis(2);
-
 /// The longest a message waits for room.
 pub const ROOM_WAIT: Duration = Duration::from_millis(100);
 
@@ -49,28 +39,15 @@ pub trait Weighed {
 struct State<T> {
     items: VecDeque<T>,
     bytes: usize,
-    /// The worker that takes items out (the router); any other stands by.
-    router: Option<usize>,
-    /// The router stepped away (to run callbacks): a standby takes its place if items wait.
-    away: bool,
-    /// How many times a router stepped away: a standby that sees it unchanged over a doze, with
-    /// the router back, sleeps until the next time.
-    aways: u64,
-    /// A standby sleeps without a timeout: the next step away wakes it.
-    deep: bool,
 }
 
 /// A first-in, first-out queue of at most `budget` bytes (or one item of any size), but for
-/// items that waited `room_wait` for room, emptied by one of several workers at a time: the
-/// router, which hands its place to a standby while it is away.
+/// items that waited `room_wait` for room.
 pub struct Handoff<T> {
     state: Mutex<State<T>>,
     budget: usize,
     room_wait: Duration,
-    /// Where the router waits for an item.
     ready: Condvar,
-    /// Where the standby workers wait for the router to step away with items waiting.
-    standby: Condvar,
     room: Condvar,
 }
 
@@ -80,22 +57,16 @@ impl<T: Weighed> Handoff<T> {
             state: Mutex::new(State {
                 items: VecDeque::new(),
                 bytes: 0,
-                router: None,
-                away: false,
-                aways: 0,
-                deep: false,
             }),
             budget,
             room_wait,
             ready: Condvar::new(),
-            standby: Condvar::new(),
             room: Condvar::new(),
         }
     }
 
     /// Adds `item` at the end, first waiting while it would take the hand-off over its budget
-    /// (`room_wait` at most). False if it went in over the budget. Wakes the router unless it
-    /// is away.
+    /// (`room_wait` at most). False if it went in over the budget.
     pub fn push(&self, item: T) -> bool {
         let size = item.bytes();
         let mut state = self.state.lock();
@@ -105,45 +76,15 @@ impl<T: Weighed> Handoff<T> {
         let within = fits(&state);
         state.bytes += size;
         state.items.push_back(item);
-        let away = state.away;
         drop(state);
-        // While the router is away, a dozing standby finds the item (or the router, back).
-        if !away {
-            self.ready.notify_one();
-        }
+        self.ready.notify_one();
         within
     }
 
-    /// The oldest item, for worker `me`, waiting until it is the router and an item waits.
-    /// Only the router takes items out, so they come out in order, each after the one before
-    /// was handled (the router steps away only between items). A worker becomes the router
-    /// when there is none, or as a standby: while routers step away now and then it dozes,
-    /// looking every [`DOZE`], and takes the router's place when it finds it away with items
-    /// waiting; once a doze passed without a step away and the router is back, it sleeps
-    /// until the next one.
-    pub fn take(&self, me: usize) -> T {
+    /// The oldest item, waiting for one.
+    pub fn pop(&self) -> T {
         let mut state = self.state.lock();
-        let mut aways_seen = None;
         loop {
-            match state.router {
-                Some(router) if router == me => {}
-                Some(_) if !state.away || state.items.is_empty() => {
-                    let aways = state.aways;
-                    if aways_seen == Some(aways) && !state.away {
-                        state.deep = true;
-                        self.standby.wait(&mut state);
-                        state.deep = false;
-                    } else {
-                        self.standby.wait_for(&mut state, DOZE);
-                    }
-                    aways_seen = Some(aways);
-                    continue;
-                }
-                _ => {
-                    state.router = Some(me);
-                    state.away = false;
-                }
-            }
             if let Some(item) = state.items.pop_front() {
                 state.bytes -= item.bytes();
                 give_back_room(&mut state.items);
@@ -152,32 +93,6 @@ impl<T: Weighed> Handoff<T> {
                 return item;
             }
             self.ready.wait(&mut state);
-        }
-    }
-
-    /// Worker `me`, the router, steps away if no item waits: true if it did, and from now on
-    /// a standby takes its place when items wait (within a [`DOZE`]). False (the router
-    /// stays) otherwise.
-    pub fn step_away(&self, me: usize) -> bool {
-        let mut state = self.state.lock();
-        if state.router != Some(me) || !state.items.is_empty() {
-            return false;
-        }
-        state.away = true;
-        state.aways += 1;
-        let deep = state.deep;
-        drop(state);
-        if deep {
-            self.standby.notify_one();
-        }
-        true
-    }
-
-    /// Worker `me` is back: the router again if nobody took its place, a standby otherwise.
-    pub fn step_back(&self, me: usize) {
-        let mut state = self.state.lock();
-        if state.router == Some(me) {
-            state.away = false;
         }
     }
 
@@ -209,7 +124,7 @@ mod tests {
             assert!(h.push(Blob(n)));
         }
         assert_eq!(h.bytes(), 6);
-        assert_eq!([h.take(0).0, h.take(0).0, h.take(0).0], [1, 2, 3]);
+        assert_eq!([h.pop().0, h.pop().0, h.pop().0], [1, 2, 3]);
         assert_eq!(h.bytes(), 0);
     }
 
@@ -228,78 +143,10 @@ mod tests {
         };
         std::thread::sleep(Duration::from_millis(100));
         assert_eq!(pushed.load(Ordering::SeqCst), 0, "pushed over the budget");
-        assert_eq!(h.take(0).0, 250);
+        assert_eq!(h.pop().0, 250);
         producer.join().unwrap();
         assert_eq!(pushed.load(Ordering::SeqCst), 1);
-        assert_eq!(h.take(0).0, 10);
-    }
-
-    #[test]
-    fn a_standby_takes_the_place_of_a_router_away_with_items_waiting() {
-        let h = Arc::new(Handoff::new(100, Duration::from_secs(60)));
-        h.push(Blob(1));
-        assert_eq!(h.take(0).0, 1);
-        // Worker 0 routes; it cannot step away while an item waits.
-        h.push(Blob(2));
-        assert!(!h.step_away(0));
-        assert_eq!(h.take(0).0, 2);
-        assert!(h.step_away(0));
-        let standby = {
-            let h = h.clone();
-            std::thread::spawn(move || h.take(1).0)
-        };
-        h.push(Blob(3));
-        // Worker 0 is still away: without the standby, the join never returns.
-        assert_eq!(standby.join().unwrap(), 3);
-        h.step_back(0);
-        assert_eq!(h.state.lock().router, Some(1));
-        assert!(!h.step_away(0), "worker 0 stepped away as a standby");
-    }
-
-    #[test]
-    fn items_come_out_in_order_while_two_workers_take_turns_at_stepping_away() {
-        const ITEMS: usize = 2_000;
-        let h = Arc::new(Handoff::<Blob>::new(1 << 20, Duration::from_secs(60)));
-        let seen = Arc::new(parking_lot::Mutex::new(Vec::new()));
-        let workers: Vec<_> = (0..2)
-            .map(|me| {
-                let (h, seen) = (h.clone(), seen.clone());
-                std::thread::spawn(move || loop {
-                    let n = h.take(me).0;
-                    seen.lock().push((n, me));
-                    if n == ITEMS {
-                        // Leaves the other worker an item to end on.
-                        assert!(h.step_away(me));
-                        h.push(Blob(0));
-                        return;
-                    }
-                    if n == 0 {
-                        return;
-                    }
-                    if h.step_away(me) {
-                        if n % 7 == 0 {
-                            std::thread::sleep(Duration::from_millis(3));
-                        }
-                        h.step_back(me);
-                    }
-                })
-            })
-            .collect();
-        for n in 1..=ITEMS {
-            h.push(Blob(n));
-            if n % 100 == 0 {
-                // The workers catch up, so that they step away.
-                std::thread::sleep(Duration::from_millis(1));
-            }
-        }
-        for w in workers {
-            w.join().unwrap();
-        }
-        let seen = seen.lock();
-        let order: Vec<usize> = seen.iter().map(|&(n, _)| n).take(ITEMS).collect();
-        assert_eq!(order, (1..=ITEMS).collect::<Vec<_>>());
-        // The standby took over now and then (a router away 3 ms misses a push or more).
-        assert!(seen.iter().any(|&(_, me)| me == 0) && seen.iter().any(|&(_, me)| me == 1));
+        assert_eq!(h.pop().0, 10);
     }
 
     #[test]
@@ -309,6 +156,6 @@ mod tests {
         assert!(h.push(Blob(90)));
         assert!(!h.push(Blob(20)), "went in within the budget");
         assert_eq!(h.bytes(), 110);
-        assert_eq!([h.take(0).0, h.take(0).0], [90, 20]);
+        assert_eq!([h.pop().0, h.pop().0], [90, 20]);
     }
 }
