@@ -15,6 +15,7 @@ mod emulator_support;
 
 mod alpn_on_the_wire;
 mod async_and_concurrency;
+mod callbacks_that_wait;
 mod cleanup_in_callback;
 mod job_life;
 mod notify_and_rejections;
