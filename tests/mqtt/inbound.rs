@@ -180,9 +180,9 @@ fn the_vendored_crate_drops_a_topic_not_utf8_or_with_a_nul_instead_of_aborting()
 }
 
 /// Through a real broker, a flood of large messages, routed slower than they come: every one
-/// reaches the router, once and in order. The hand-off to the routing thread fills up on the
-/// way (up to 500 messages of 16 KiB in flight, against its 1 MiB), so Paho's receive thread
-/// mostly has to wait for room (the hand-off's unit tests check the waiting itself).
+/// reaches the router, once and in order. Up to 500 messages of 16 KiB are in flight, against
+/// the hand-off's 1 MiB, so the hand-off can fill up and Paho's receive thread wait for room
+/// (how often varies from run to run; the hand-off's unit tests check the waiting itself).
 #[test]
 fn a_flood_routed_slower_than_it_comes_arrives_whole_and_in_order() {
     const N: usize = 3_000;
