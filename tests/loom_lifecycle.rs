@@ -1,7 +1,8 @@
-//! Model checking, with loom, of the two mechanisms behind "every accepted operation completes
+//! Model checking, with loom, of the mechanisms behind "every accepted operation completes
 //! exactly once, even when Cleanup races it": the callback queue (a push is ordered against
-//! the close) and an engine's operation table under `shutdown` (an operation is either refused
-//! or drained, and its completion reaches the queue before the queue closes).
+//! the close), an engine's operation table under `shutdown` (an operation is either refused
+//! or drained, and its completion reaches the queue before the queue closes), and the runtime's
+//! turn shared by the callback thread and a routing thread that runs callbacks itself.
 //!
 //! loom runs each model under every interleaving of its threads (up to a preemption bound) and
 //! fails on a deadlock or a failed assertion. The real `TaskQueue`, `Runtime` and `Engine` are
@@ -200,5 +201,63 @@ fn an_operation_timing_out_during_cleanup_completes_exactly_once_or_is_refused()
         let accepted = submitter.join().unwrap().is_ok();
         callback_thread.join().unwrap();
         assert_eq!(calls.load(Ordering::SeqCst), usize::from(accepted));
+    });
+}
+
+/// A routing thread that runs the callbacks its routing queued ([`Helped`]) beside the
+/// callback thread, while Cleanup stops the runtime: every accepted callback runs exactly
+/// once, never two at a time, and all of them have run when the callback thread has ended
+/// (Cleanup waits for that thread, so none still runs on the helper when Cleanup returns).
+#[test]
+fn a_helping_routing_thread_and_the_callback_thread_run_each_callback_once_and_alone() {
+    use awsiotjobs::core::runtime::Helped;
+    use loom::sync::atomic::AtomicBool;
+    model("helper beside the callback thread", || {
+        let runtime = Runtime::without_threads();
+        let ran = Arc::new(AtomicUsize::new(0));
+        let running = Arc::new(AtomicBool::new(false));
+        let task = {
+            let (ran, running) = (ran.clone(), running.clone());
+            move || -> awsiotjobs::core::runtime::Task {
+                let (ran, running) = (ran.clone(), running.clone());
+                Box::new(move || {
+                    assert!(
+                        !running.swap(true, Ordering::SeqCst),
+                        "two callbacks at once"
+                    );
+                    ran.fetch_add(1, Ordering::SeqCst);
+                    running.store(false, Ordering::SeqCst);
+                })
+            }
+        };
+        let callback_thread = {
+            let runtime = runtime.clone();
+            loom::thread::spawn(move || runtime.serve_callbacks())
+        };
+        // What the routing thread got accepted, counted as soon as it was.
+        let routed = Arc::new(AtomicUsize::new(0));
+        let router = {
+            let (runtime, task, routed) = (runtime.clone(), task.clone(), routed.clone());
+            loom::thread::spawn(move || {
+                let mut helped = Helped::default();
+                helped.routing(|| {
+                    if runtime.spawn(task()) {
+                        routed.fetch_add(1, Ordering::SeqCst);
+                    }
+                });
+                helped.run();
+            })
+        };
+        // A completion from elsewhere (the timer thread's kind), then Cleanup.
+        let accepted = usize::from(runtime.spawn(task()));
+        runtime.shutdown();
+        callback_thread.join().unwrap();
+        // The callback thread ended: what was accepted so far has run, on whichever thread.
+        assert!(ran.load(Ordering::SeqCst) >= accepted + routed.load(Ordering::SeqCst));
+        router.join().unwrap();
+        assert_eq!(
+            ran.load(Ordering::SeqCst),
+            accepted + routed.load(Ordering::SeqCst)
+        );
     });
 }

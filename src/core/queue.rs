@@ -115,6 +115,26 @@ impl<T> Queue<T> {
         }
     }
 
+    /// Waits until an item waits or the queue is closed, and takes nothing: for a consumer that
+    /// takes its items under a lock of its own ([`Queue::try_pop`]).
+    pub fn wait_ready(&self) {
+        let mut state = self.state.lock();
+        while state.items.is_empty() && !state.closed {
+            self.ready.wait(&mut state);
+        }
+    }
+
+    /// The next item if one waits, without waiting.
+    pub fn try_pop(&self) -> Option<T> {
+        self.state.lock().take()
+    }
+
+    /// Wakes a consumer waiting in [`Queue::pop`] or [`Queue::wait_ready`]: for items pushed
+    /// with [`Queue::push_quiet`] that the pusher did not see taken.
+    pub fn wake(&self) {
+        self.ready.notify_one();
+    }
+
     /// The next item, waiting for one until `deadline`.
     #[cfg(not(feature = "loom"))]
     pub fn pop_until(&self, deadline: std::time::Instant) -> Popped<T> {

@@ -1,17 +1,26 @@
 //! The two threads the library owns: one runs callbacks, one expires deadlines.
 //!
-//! Callbacks (operation completions and notifications) are queued to the callback thread and
-//! run there one at a time, in order, with no lock of the library held, so a callback may call
-//! any API, Sync ones included. The timer thread sleeps until the earliest deadline any engine
-//! reported and then asks each engine to expire what is due; it never runs application code.
+//! Callbacks (operation completions and notifications) are queued and run one at a time, in
+//! order, with no lock of the library held, so a callback may call any API, Sync ones
+//! included. They run on the callback thread, or on a thread that routes inbound messages
+//! and would otherwise wake the callback thread for the completions it just queued: such a
+//! thread marks its routing with [`Helped::routing`], and may then run what it queued itself
+//! ([`Helped::run`]), saving a wake-up and a thread crossing per reply. Whoever runs callbacks
+//! holds the runtime's turn, so they still run one at a time and in order. A thread that helps
+//! so must keep routing going while it does (the MQTT transport hands routing to a standby
+//! thread), since a callback may wait for a reply. The timer thread sleeps until the earliest
+//! deadline any engine reported and then asks each engine to expire what is due; it never runs
+//! application code.
 
 use crate::core::engine::{Callback, Done};
 use crate::core::panics::contain;
 use crate::core::queue::Queue;
 pub use crate::core::queue::Task;
+use crate::core::sync::Mutex as TurnLock;
 use parking_lot::{Condvar, Mutex};
+use std::cell::Cell;
 use std::sync::{Arc, Weak};
-use std::thread::{JoinHandle, ThreadId};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Something with deadlines: the timer thread calls it when one may be due.
@@ -44,10 +53,12 @@ impl Work {
 
 struct Inner {
     tasks: Queue<Work>,
+    /// Held by whoever runs callbacks: the callback thread or a helping routing thread. Work is
+    /// taken from `tasks` only under it, and run before it is released.
+    turn: TurnLock<()>,
     timer: Mutex<TimerState>,
     timer_cv: Condvar,
     clients: Mutex<Vec<Weak<dyn Expiring>>>,
-    callback_thread: Mutex<Option<ThreadId>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
 
@@ -70,13 +81,13 @@ impl Runtime {
         Runtime {
             inner: Arc::new(Inner {
                 tasks: Queue::default(),
+                turn: TurnLock::new(()),
                 timer: Mutex::new(TimerState {
                     next_wake: None,
                     stopped: false,
                 }),
                 timer_cv: Condvar::new(),
                 clients: Mutex::new(Vec::new()),
-                callback_thread: Mutex::new(None),
                 threads: Mutex::new(Vec::new()),
             }),
         }
@@ -90,7 +101,6 @@ impl Runtime {
         let callbacks = std::thread::Builder::new()
             .name("awsiotjobs-callbacks".into())
             .spawn(move || served.serve_callbacks())?;
-        *inner.callback_thread.lock() = Some(callbacks.thread().id());
         let weak = Arc::downgrade(inner);
         let timer = std::thread::Builder::new()
             .name(TIMER_THREAD.into())
@@ -108,23 +118,69 @@ impl Runtime {
     }
 
     /// Runs queued tasks on the calling thread, one at a time and in order, until the queue is
-    /// closed and empty. The callback thread's whole life.
+    /// closed and empty. The callback thread's whole life. It ends holding the turn, so no
+    /// callback is still running on a helping thread when it has ended.
     pub fn serve_callbacks(&self) {
-        while let Some(work) = self.inner.tasks.pop() {
-            // A panicking callback must not take the thread (and every later callback) down.
-            contain("a callback", || work.run());
+        let tasks = &self.inner.tasks;
+        loop {
+            tasks.wait_ready();
+            let _turn = self.inner.turn.lock();
+            while let Some(work) = tasks.try_pop() {
+                run(work);
+            }
+            // Only the turn's holder takes work out, and a closed queue takes none in.
+            if tasks.is_closed() && tasks.is_empty() {
+                return;
+            }
         }
     }
 
-    /// Queues `task` for the callback thread. Returns false (dropping the task) once the
-    /// runtime has stopped; a task accepted here runs before [`Runtime::shutdown`] returns.
+    /// Queues `task` to run as a callback. Returns false (dropping the task) once the runtime
+    /// has stopped; a task accepted here runs before [`Runtime::shutdown`] returns.
     pub fn spawn(&self, task: Task) -> bool {
-        self.inner.tasks.push(Work::Task(task))
+        self.queue(Work::Task(task))
     }
 
     /// Queues an operation's callback with its result, as [`Runtime::spawn`] queues a task.
     pub fn complete(&self, callback: Callback, done: Done) -> bool {
-        self.inner.tasks.push(Work::Complete(callback, done))
+        self.queue(Work::Complete(callback, done))
+    }
+
+    /// Queues `work`: quietly, noted for the thread's [`Helped`], on a thread inside
+    /// [`Helped::routing`]; otherwise waking the callback thread.
+    fn queue(&self, work: Work) -> bool {
+        let noted = NOTED.with(|noted| match noted.borrow_mut().as_mut() {
+            Some(runtimes) => {
+                if !runtimes.iter().any(|r| Arc::ptr_eq(&r.inner, &self.inner)) {
+                    runtimes.push(self.clone());
+                }
+                true
+            }
+            None => false,
+        });
+        if noted {
+            self.inner.tasks.push_quiet(work)
+        } else {
+            self.inner.tasks.push(work)
+        }
+    }
+
+    /// Runs queued work on the calling thread while it can take the turn and work waits. If
+    /// the turn is taken, its holder (the callback thread, or another helper) looks at the
+    /// queue again after releasing it, so nothing is left behind.
+    fn help(&self) {
+        loop {
+            let Some(turn) = self.inner.turn.try_lock() else {
+                return;
+            };
+            while let Some(work) = self.inner.tasks.try_pop() {
+                run(work);
+            }
+            drop(turn);
+            if self.inner.tasks.is_empty() {
+                return;
+            }
+        }
     }
 
     /// How many tasks wait for the callback thread.
@@ -148,9 +204,9 @@ impl Runtime {
         }
     }
 
-    /// True when called from the callback thread.
-    pub fn on_callback_thread(&self) -> bool {
-        *self.inner.callback_thread.lock() == Some(std::thread::current().id())
+    /// True when called from a callback (on the callback thread, or on a helping thread).
+    pub fn in_callback(&self) -> bool {
+        IN_CALLBACK.with(Cell::get)
     }
 
     pub fn is_stopped(&self) -> bool {
@@ -159,8 +215,9 @@ impl Runtime {
 
     /// Stops both threads: the timer first (so that a completion it is producing, an operation
     /// that just timed out, is queued), then the queue is closed and the callback thread runs
-    /// what it holds and ends. Waits for both, except that called from the callback thread it
-    /// does not wait for that thread, which ends after the current task and the queued ones.
+    /// what it holds and ends. Waits for both, except that called from a callback it does not
+    /// wait for the callback thread, which ends after the current callback and the queued ones
+    /// (it may be waiting for the turn this callback holds).
     /// Tasks pushed after this call are refused. Idempotent.
     pub fn shutdown(&self) {
         {
@@ -179,12 +236,78 @@ impl Runtime {
             let _ = t.join();
         }
         self.inner.tasks.close();
-        let here = std::thread::current().id();
-        for t in callbacks {
-            if t.thread().id() != here {
+        if !self.in_callback() {
+            for t in callbacks {
                 let _ = t.join();
             }
         }
+    }
+}
+
+// Not `const` initializers: loom's `thread_local!`, used in the model checker's builds, takes
+// none.
+#[allow(clippy::missing_const_for_thread_local)]
+mod slots {
+    use super::Runtime;
+    use crate::core::sync::thread_local;
+    use std::cell::{Cell, RefCell};
+    thread_local! {
+        /// Runtimes that got work from this thread inside [`Helped::routing`]; `None` outside
+        /// it.
+        pub static NOTED: RefCell<Option<Vec<Runtime>>> = RefCell::new(None);
+        /// True while this thread runs a callback.
+        pub static IN_CALLBACK: Cell<bool> = Cell::new(false);
+    }
+}
+use slots::{IN_CALLBACK, NOTED};
+
+/// Runs one piece of queued work, holding the turn, inside the panic boundary: a panicking
+/// callback must not take its thread (and every later callback) down.
+fn run(work: Work) {
+    IN_CALLBACK.with(|c| c.set(true));
+    contain("a callback", || work.run());
+    IN_CALLBACK.with(|c| c.set(false));
+}
+
+/// Runtimes with callbacks queued quietly by [`Helped::routing`]. Dropped without
+/// [`Helped::run`], it wakes their callback threads.
+#[derive(Default)]
+pub struct Helped(Vec<Runtime>);
+
+impl Helped {
+    /// Runs `route` (the routing of one inbound message) so that the callbacks it queues do
+    /// not wake the callback thread, and notes the runtimes that got some, for the caller to
+    /// run their callbacks ([`Helped::run`]) or to wake their callback threads (dropping it).
+    pub fn routing(&mut self, route: impl FnOnce()) {
+        let noted = std::mem::take(&mut self.0);
+        NOTED.with(|slot| *slot.borrow_mut() = Some(noted));
+        // Contained, so that the thread is never left noting.
+        contain("routing a message", route);
+        self.0 = NOTED
+            .with(|slot| slot.borrow_mut().take())
+            .unwrap_or_default();
+    }
+
+    /// Runs the queued callbacks on this thread, each runtime's while this thread can take its
+    /// turn (its holder runs them otherwise). The thread must not be the only one routing:
+    /// a callback may wait for a reply.
+    pub fn run(&mut self) {
+        for runtime in self.0.drain(..) {
+            runtime.help();
+        }
+    }
+
+    /// Leaves the queued callbacks to the callback threads, waking them.
+    pub fn wake(&mut self) {
+        for runtime in self.0.drain(..) {
+            runtime.inner.tasks.wake();
+        }
+    }
+}
+
+impl Drop for Helped {
+    fn drop(&mut self) {
+        self.wake();
     }
 }
 
@@ -239,7 +362,7 @@ mod tests {
             let seen = seen.clone();
             let rt2 = rt.clone();
             assert!(rt.spawn(Box::new(move || {
-                assert!(rt2.on_callback_thread());
+                assert!(rt2.in_callback());
                 seen.lock().push(i);
             })));
         }
@@ -259,6 +382,96 @@ mod tests {
         }));
         rt.shutdown();
         assert_eq!(ran.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_routing_thread_runs_the_callbacks_its_routing_queued() {
+        let rt = Runtime::start().unwrap();
+        let ran_on = Arc::new(Mutex::new(None));
+        let mut helped = Helped::default();
+        helped.routing(|| {
+            let (ran_on, rt2) = (ran_on.clone(), rt.clone());
+            assert!(rt.spawn(Box::new(move || {
+                assert!(rt2.in_callback());
+                *ran_on.lock() = Some(std::thread::current().id());
+            })));
+        });
+        // Queued quietly: nothing ran yet, and the callback thread was not woken for it.
+        assert_eq!(*ran_on.lock(), None);
+        assert_eq!(rt.queued(), 1);
+        helped.run();
+        assert_eq!(*ran_on.lock(), Some(std::thread::current().id()));
+        assert!(!rt.in_callback());
+        rt.shutdown();
+    }
+
+    #[test]
+    fn callbacks_from_a_helper_and_from_the_callback_thread_run_one_at_a_time_in_order() {
+        const EACH: usize = 500;
+        let rt = Runtime::start().unwrap();
+        let running = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let seen_all = seen.clone();
+        let task = move |source: usize, i: usize| -> Task {
+            let (running, seen) = (running.clone(), seen.clone());
+            Box::new(move || {
+                assert!(
+                    !running.swap(true, Ordering::SeqCst),
+                    "two callbacks at once"
+                );
+                seen.lock().push((source, i));
+                std::hint::spin_loop();
+                running.store(false, Ordering::SeqCst);
+            })
+        };
+        let helper = {
+            let (rt, task) = (rt.clone(), task.clone());
+            std::thread::spawn(move || {
+                for i in 0..EACH {
+                    let mut helped = Helped::default();
+                    helped.routing(|| assert!(rt.spawn(task(1, i))));
+                    if i % 2 == 0 {
+                        helped.run();
+                    }
+                }
+            })
+        };
+        for i in 0..EACH {
+            assert!(rt.spawn(task(0, i)));
+        }
+        helper.join().unwrap();
+        rt.shutdown();
+        let seen = seen_all.lock();
+        assert_eq!(seen.len(), 2 * EACH);
+        for source in [0, 1] {
+            let order: Vec<usize> = seen
+                .iter()
+                .filter(|(s, _)| *s == source)
+                .map(|&(_, i)| i)
+                .collect();
+            assert_eq!(order, (0..EACH).collect::<Vec<_>>(), "source {source}");
+        }
+    }
+
+    #[test]
+    fn shutdown_from_a_callback_a_helper_runs_returns_and_the_queue_still_drains() {
+        let rt = Runtime::start().unwrap();
+        let after = Arc::new(AtomicUsize::new(0));
+        let mut helped = Helped::default();
+        helped.routing(|| {
+            let rt2 = rt.clone();
+            assert!(rt.spawn(Box::new(move || rt2.shutdown())));
+            let after = after.clone();
+            assert!(rt.spawn(Box::new(move || {
+                after.fetch_add(1, Ordering::SeqCst);
+            })));
+        });
+        // Without the in-callback rule, shutdown would join a callback thread waiting for the
+        // turn this thread holds.
+        helped.run();
+        assert!(rt.is_stopped());
+        assert_eq!(after.load(Ordering::SeqCst), 1);
+        assert!(!rt.spawn(Box::new(|| {})));
     }
 
     struct Deadline {

@@ -11,11 +11,15 @@
 pub use parking_lot::{Condvar, Mutex, MutexGuard};
 #[cfg(not(feature = "loom"))]
 pub use std::sync::atomic::AtomicBool;
+#[cfg(not(feature = "loom"))]
+pub use std::thread_local;
 
 #[cfg(feature = "loom")]
 pub use self::modelled::{Condvar, Mutex, MutexGuard};
 #[cfg(feature = "loom")]
 pub use loom::sync::atomic::AtomicBool;
+#[cfg(feature = "loom")]
+pub use loom::thread_local;
 
 #[cfg(feature = "loom")]
 mod modelled {
@@ -33,6 +37,10 @@ mod modelled {
 
         pub fn lock(&self) -> MutexGuard<'_, T> {
             MutexGuard(Some(self.0.lock().expect("a loom mutex is never poisoned")))
+        }
+
+        pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
+            self.0.try_lock().ok().map(|guard| MutexGuard(Some(guard)))
         }
     }
 

@@ -348,7 +348,7 @@ impl Completions {
         let me = self.clone();
         let rt = rt.clone();
         Completion::Callback(Box::new(move |done: Done| {
-            me.record(done.id, done.outcome, rt.on_callback_thread())
+            me.record(done.id, done.outcome, rt.in_callback())
         }))
     }
 

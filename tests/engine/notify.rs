@@ -36,7 +36,7 @@ impl Log {
                 thing: e.thing.to_owned(),
                 kind: e.kind,
                 document: e.document.to_vec(),
-                on_callback_thread: rt.on_callback_thread(),
+                on_callback_thread: rt.in_callback(),
                 thread_name: std::thread::current().name().map(str::to_owned),
             })
         })
