@@ -1,10 +1,10 @@
 //! A Jobs callback that blocks, through the C ABI against the jobs-emulator: it does not hold
-//! up the replies of other threads' operations. This holds because callbacks run on the
-//! callback thread, apart from the thread that routes replies: a change that ran them where
-//! replies are routed, with nothing routing in its place meanwhile, would leave the Sync call
-//! below without a reply until its 20 s timeout (tried and measured in 1b2eae7, which kept a
-//! standby routing thread; BENCHMARKS.md, issue 12). Sync calls made from inside a callback
-//! are `job_life`'s agent test.
+//! up the replies of other threads' operations. A callback runs on the callback thread or on
+//! the routing thread that routed its reply, having stepped away from routing; either way,
+//! another thread routes meanwhile. Without that (a routing thread that runs callbacks with no
+//! standby in its place), the Sync call below gets no reply until its 20 s timeout: measured
+//! when 1b2eae7 was tried (BENCHMARKS.md, issue 12). Sync calls made from inside a callback are
+//! `job_life`'s agent test.
 
 use crate::c_abi_support::*;
 use crate::emulator_support::Emu;
@@ -71,6 +71,11 @@ fn a_blocked_callback_does_not_hold_up_another_threads_reply() {
     assert_eq!(status, SUCCESS, "{}", name(status));
     assert_eq!(reply["execution"]["jobDocument"], json!({"op": "one"}));
     let thread = ended_rx.recv_timeout(DEADLINE).expect("the callback ended");
-    assert_eq!(thread.as_deref(), Some("awsiotjobs-callbacks"));
+    // One of the library's threads ran it, never Paho's nor the caller's.
+    let ours = ["awsiotjobs-callbacks", "awsiotjobs-mqtt-in"];
+    assert!(
+        ours.contains(&thread.as_deref().unwrap_or("")),
+        "ran on {thread:?}"
+    );
     disconnect(connection);
 }

@@ -1,7 +1,8 @@
 //! `AwsIotJobs_Cleanup` called from inside a Jobs callback, through the C ABI, against a real
 //! Jobs service (the jobs-emulator, in-process) over the library's own `IotMqtt_*` connection.
-//! What `ffi::library::cleanup` and `Runtime::shutdown` document: called from the callback
-//! thread, Cleanup returns without waiting for that thread; calls made after it returns get
+//! What `ffi::library::cleanup` and `Runtime::shutdown` document: called from a callback (on
+//! the callback thread, or on the routing thread that routed its reply, where these run),
+//! Cleanup returns without waiting for the callback thread; calls made after it returns get
 //! `AWS_IOT_JOBS_NOT_INITIALIZED`; an operation still in flight is called back exactly once,
 //! after the calling callback returned; notify callbacks are forgotten; and `AwsIotJobs_Init`
 //! starts the library again on the same connection. A watchdog ends the test if anything hangs.

@@ -1,26 +1,30 @@
 //! Inbound routing: every message Paho receives for a connection goes to the connection's
-//! [`Router`], on the routing thread of [`super::handoff`], inside the panic boundary. The
-//! router only matches the topic and enqueues, so nothing here waits on the network or runs
-//! application code. While a router handler runs, the message's QoS and retain flag are
-//! available to it through [`current_inbound`], which is how the C API's subscription
-//! callbacks learn them.
+//! [`Router`], on a routing thread of [`super::handoff`], inside the panic boundary. The
+//! router only matches the topic and enqueues, so routing never waits on the network or runs
+//! application code. When no other message waits, the routing thread then runs the Jobs
+//! callbacks its routing queued ([`work`]), the other routing thread standing in for it
+//! meanwhile. While a
+//! router handler runs, the message's QoS and retain flag are available to it through
+//! [`current_inbound`], which is how the C API's subscription callbacks learn them.
 //!
 //! Paho C hands each message to `ffi::mqtt::paho_inbound` (the unsafe half), which reads the
 //! topic and payload where Paho keeps them and calls [`arrived`] with the key of the
 //! connection's [`Route`] (the paho-mqtt crate's own callback would first copy both into a
 //! message of its own, and abort the process on a topic that is not UTF-8, which [`deliver`]
 //! drops with a log line). [`arrived`] copies the message into the hand-off and returns, so that
-//! Paho's receive thread gets back to its lock and the PUBACK at once; the routing thread looks
+//! Paho's receive thread gets back to its lock and the PUBACK at once; a routing thread looks
 //! the route up by its key when the message's turn comes. A message whose route is gone by then
 //! (its transport was dropped) is dropped, whatever Paho's threads still do.
 
 use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock};
 
 use super::handoff::{Handoff, Weighed, BUDGET, ROOM_WAIT};
 use crate::core::log::{self, Level, Throttle};
 use crate::core::panics::contain;
 use crate::core::router::Router;
+use crate::core::runtime;
 /// `route(client, router)` sends the messages `client` receives to `router` until the returned
 /// [`Route`] is dropped; `router_of(key)` is the router of a live route.
 pub(super) use crate::ffi::mqtt::paho_inbound::{route, router_of, Route};
@@ -58,32 +62,62 @@ impl Weighed for Arrived {
 
 const ROUTING_THREAD: &str = "awsiotjobs-mqtt-in";
 
-/// The hand-off to the routing thread, which is started with it; `None` if the thread could
-/// not be started (messages are then routed on Paho's thread, as they arrive).
+/// The routing threads: one routes while the other stands by, to take over while the first
+/// runs callbacks.
+const WORKERS: usize = 2;
+
+/// The hand-off to the routing threads, which are started with it; `None` if none could be
+/// started (messages are then routed on Paho's thread, as they arrive).
 static HANDOFF: LazyLock<Option<Arc<Handoff<Arrived>>>> = LazyLock::new(|| {
     let handoff = Arc::new(Handoff::new(BUDGET, ROOM_WAIT));
-    let queue = handoff.clone();
-    let started = std::thread::Builder::new()
-        .name(ROUTING_THREAD.into())
-        .spawn(move || loop {
-            let m: Arrived = queue.pop();
+    let spawn = |me: usize| {
+        let handoff = handoff.clone();
+        std::thread::Builder::new()
+            .name(ROUTING_THREAD.into())
+            .spawn(move || work(&handoff, me))
+    };
+    if let Err(e) = spawn(0) {
+        log::warn(&format!(
+            "could not start {ROUTING_THREAD} ({e}): messages are routed on Paho's thread"
+        ));
+        return None;
+    }
+    // A thread runs callbacks only if another can route meanwhile.
+    HELPING.store((1..WORKERS).all(|me| spawn(me).is_ok()), Ordering::Release);
+    Some(handoff)
+});
+
+/// True once every routing thread runs: only then may one of them run callbacks.
+static HELPING: AtomicBool = AtomicBool::new(false);
+
+/// A routing thread's life: take the next message when its turn comes and route it. When no
+/// other message waits, it then runs the callbacks its routing queued (operation completions,
+/// notifications) itself, having stepped away so that the other thread routes meanwhile (a
+/// callback may wait for a reply, or take long): one thread crossing and one wake-up less per
+/// reply. When messages wait, it wakes the callback thread for them at once and routes on, so
+/// that routing and callbacks go on side by side.
+fn work(handoff: &Handoff<Arrived>, me: usize) {
+    let mut helped = runtime::Helped::default();
+    loop {
+        let m = handoff.take(me);
+        helped.routing(|| {
             if let Some(router) = router_of(m.route) {
                 let (topic, payload) = m.bytes.split_at(m.topic_len);
                 deliver(&router, topic, payload, m.meta);
             }
         });
-    match started {
-        Ok(_) => Some(handoff),
-        Err(e) => {
-            log::warn(&format!(
-                "could not start {ROUTING_THREAD} ({e}): messages are routed on Paho's thread"
-            ));
-            None
+        drop(m);
+        if HELPING.load(Ordering::Acquire) && handoff.step_away(me) {
+            helped.run();
+            handoff.step_back(me);
+        } else {
+            helped.wake();
         }
     }
-});
+}
 
-/// Starts the routing thread, if it is not running yet: before a connection's first message.
+/// Starts the routing threads, if they are not running yet: before a connection's first
+/// message.
 pub(super) fn start_routing() {
     LazyLock::force(&HANDOFF);
 }

@@ -10,10 +10,11 @@
 //! timeout) and then for the broker's acknowledgement within what is left of it; a call whose
 //! link drops under it is tried again on the next link while time remains. Inbound messages are
 //! copied on Paho's receive thread into a hand-off and given to the connection's `Router` by a
-//! routing thread of ours, which only matches and enqueues: nothing here ever waits on a Paho
-//! token from a Paho callback or from the routing thread, and application code never runs on
-//! either. The QoS and retain flag of the message being delivered are available to router
-//! handlers through [`current_inbound`].
+//! routing thread of ours, which matches and enqueues: nothing here ever waits on a Paho token
+//! from a Paho callback or while routing, and application code never runs on a Paho thread.
+//! When no message waits, a routing thread may run the Jobs callbacks its routing queued,
+//! while a second one routes in its place (`inbound`). The QoS and retain flag of the message
+//! being delivered are available to router handlers through [`current_inbound`].
 //!
 //! The files, from the bottom up (each uses only those above it in this list): `settings`
 //! (what a connection is made from, Paho's options and errors in our words), `hooks` (the safe
