@@ -7,8 +7,11 @@
 #[path = "http_common/http_client.rs"]
 mod http_client;
 mod mqtt_support;
+#[path = "../../tests/mqtt_support/ports.rs"]
+mod ports;
 
 use mqtt_support::{Device, Watcher, WAIT};
+use ports::free_port;
 use serde_json::json;
 use std::io::{BufRead, BufReader};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -173,14 +176,6 @@ fn rejects_bad_arguments() {
         .status()
         .unwrap();
     assert_eq!(status.code(), Some(1));
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn wait_listening(port: u16) {

@@ -5,12 +5,15 @@
 //! service attaches the jobs-emulator to its mosquitto instead, `Emu::attached`).
 #![allow(dead_code)]
 
+mod ports;
 pub mod tap;
+
+pub use ports::free_port;
 
 use awsiotjobs_testkit::responder::{CannedJobs, Responder};
 use paho_mqtt as paho;
 use parking_lot::Mutex;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -153,14 +156,6 @@ impl Certs {
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path(name)
     }
-}
-
-/// A free TCP port on 127.0.0.1 (free when asked; a race with other processes is unlikely).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("bind an ephemeral port")
-        .port()
 }
 
 /// A mosquitto process, stopped on drop.
