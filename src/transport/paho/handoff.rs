@@ -264,8 +264,12 @@ mod tests {
                     let n = h.take(me).0;
                     seen.lock().push((n, me));
                     if n == ITEMS {
-                        // Leaves the other worker an item to end on.
-                        assert!(h.step_away(me));
+                        // Leaves the other worker an item to end on, stepping away so that
+                        // it takes it: once that worker is back, if it is away itself (one
+                        // worker at most is away at a time).
+                        while !h.step_away(me) {
+                            std::thread::sleep(Duration::from_millis(1));
+                        }
                         h.push(Blob(0));
                         return;
                     }
