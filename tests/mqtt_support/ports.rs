@@ -24,10 +24,16 @@ pub fn free_port() -> u16 {
     let low = 10_000.min(high / 2);
     // Different processes and calls start at different places, so that tests running side by
     // side seldom try the same port.
-    let start =
-        std::process::id().wrapping_mul(7_919) + CALLS.fetch_add(1, Ordering::Relaxed) * 613;
-    (0..high - low)
-        .map(|i| (low + (start + i) % (high - low)) as u16)
+    // Reduced to the span first: added unreduced, the sums could overflow (a panic in a debug
+    // build).
+    let span = high - low;
+    let call = CALLS.fetch_add(1, Ordering::Relaxed);
+    let start = std::process::id()
+        .wrapping_mul(7_919)
+        .wrapping_add(call.wrapping_mul(613))
+        % span;
+    (0..span)
+        .map(|i| (low + (start + i) % span) as u16)
         .find(|&port| TcpListener::bind(("127.0.0.1", port)).is_ok())
         .expect("a free port below the ephemeral range")
 }

@@ -265,8 +265,8 @@ mod tests {
                     seen.lock().push((n, me));
                     if n == ITEMS {
                         // Leaves the other worker an item to end on, stepping away so that
-                        // it takes it: once that worker is back, if it is away itself (one
-                        // worker at most is away at a time).
+                        // it takes it. If that worker is away itself, this one waits until it
+                        // is back: one worker at most is away at a time.
                         while !h.step_away(me) {
                             std::thread::sleep(Duration::from_millis(1));
                         }

@@ -3,9 +3,8 @@
 //! router only matches the topic and enqueues, so routing never waits on the network or runs
 //! application code. When no other message waits, the routing thread then runs the Jobs
 //! callbacks its routing queued ([`work`]), the other routing thread standing in for it
-//! meanwhile. While a
-//! router handler runs, the message's QoS and retain flag are available to it through
-//! [`current_inbound`], which is how the C API's subscription callbacks learn them.
+//! meanwhile. While a router handler runs, the message's QoS and retain flag are available to
+//! it through [`current_inbound`], which is how the C API's subscription callbacks learn them.
 //!
 //! Paho C hands each message to `ffi::mqtt::paho_inbound` (the unsafe half), which reads the
 //! topic and payload where Paho keeps them and calls [`arrived`] with the key of the
