@@ -7,7 +7,10 @@
 //! the library with four submitting threads, with one, and with none (`refill`: each completion
 //! starts the next operation from the callback, as the floor's one thread publishes once it
 //! read a reply). A control row runs the floor against itself: the spread of its ratios is what
-//! the machine's noise alone gives. Each row also gives the context switches of this process
+//! the machine's noise alone gives. Another runs plain Paho in the shape of the rows with
+//! submitting threads (four threads sharing the same window, each reply freeing a slot from
+//! Paho's own callback, as a plain Paho application would): what that shape gives Paho itself,
+//! against the one-thread floor every row is measured by. Each row also gives the context switches of this process
 //! (the client side) per operation, from `getrusage`, and the CPU time per operation of this
 //! process and of the emulator (`latency::with_cpu`): on a shared machine steadier figures of
 //! what the path costs than its rate, and they tell the client's share from the service's.
@@ -100,27 +103,36 @@ pub fn floor_ratio(
         ],
     );
     // (path, awsIotMqttMode or not, flags, submitting threads: 0 for refilled from the
-    // callback); no mode: the control row, where the floor runs against itself. Each row has a
+    // callback); no mode: the control rows, where the floor runs against itself, or against plain
+    // Paho with that many submitting threads. Each row has a
     // connection of its own, closed after it: the subscriptions a generic row keeps would
     // otherwise have the broker deliver every later row's replies twice, to both connections.
-    let paths: [(&str, Option<bool>, u32, usize); 6] = [
+    let paths: [(&str, Option<bool>, u32, usize); 7] = [
         ("awsIotMqttMode", Some(true), 0, 4),
         ("awsIotMqttMode", Some(true), 0, 1),
         ("awsIotMqttMode", Some(true), 0, 0),
         ("generic, KEEP", Some(false), FLAG_KEEP_SUBSCRIPTIONS, 4),
         ("generic, KEEP", Some(false), FLAG_KEEP_SUBSCRIPTIONS, 0),
         ("control: the floor against itself", None, 0, 0),
+        (
+            "control: plain Paho with four submitting threads",
+            None,
+            0,
+            4,
+        ),
     ];
     let (mut worst, mut worst_refilled) = (f64::INFINITY, f64::INFINITY);
-    let (mut control, mut control_rounds) = (vec![], vec![]);
-    // `FLOOR_RATIO_ROWS=256/refilled,64/control` (N / submitting threads, `refilled` or
-    // `control`) runs those rows only: for profiling one of them.
+    let (mut control, mut control_rounds, mut shaped) = (vec![], vec![], vec![]);
+    // `FLOOR_RATIO_ROWS=256/refilled,64/control,64/paho-4` (N / submitting threads, `refilled`,
+    // `control` or `paho-` and the threads of plain Paho) runs those rows only: for profiling
+    // one of them.
     let only = std::env::var("FLOOR_RATIO_ROWS").ok();
     for &n in &[64usize, 256] {
         for &(label, mode, flags, submitters) in &paths {
             // The row's library side as `FLOOR_RATIO_ROWS` names it.
             let kind = match (mode, submitters) {
-                (None, _) => "control".to_string(),
+                (None, 0) => "control".to_string(),
+                (None, s) => format!("paho-{s}"),
                 (Some(_), 0) => "refilled".to_string(),
                 (Some(_), s) => s.to_string(),
             };
@@ -147,7 +159,11 @@ pub fn floor_ratio(
                 })
             };
             let run_library = || match &conn {
-                None => run_floor(),
+                None if submitters == 0 => run_floor(),
+                None => counted(emulator, || {
+                    let rate = RawJobs::pipelined_by(port, n, THINGS, JOB, duration, submitters);
+                    (rate, 0)
+                }),
                 Some(conn) => counted(emulator, || match submitters {
                     0 => refilled(conn, n, THINGS, Span::For(duration), flags),
                     _ => pipelined_by(conn, n, THINGS, duration, flags, submitters),
@@ -173,15 +189,17 @@ pub fn floor_ratio(
                 lib_emu.push(lib.emulator_cpu);
                 let lib = lib.rate;
                 ratios.push(format!("{:.2}", lib / floor));
-                if mode.is_none() {
+                if mode.is_none() && submitters == 0 {
                     control_rounds.push(lib / floor);
                 }
                 floors.push(floor);
                 libs.push(lib);
             }
             let (floor, lib) = (median(&mut floors), median(&mut libs));
-            if mode.is_none() {
+            if mode.is_none() && submitters == 0 {
                 control.push(lib / floor);
+            } else if mode.is_none() {
+                shaped.push(lib / floor);
             } else {
                 worst = worst.min(lib / floor);
                 if submitters == 0 {
@@ -193,6 +211,7 @@ pub fn floor_ratio(
                 n.to_string(),
                 match kind.as_str() {
                     "control" => "-".into(),
+                    _ if mode.is_none() => format!("{submitters} (plain Paho)"),
                     "refilled" => "none: refilled from the callback".into(),
                     _ => kind,
                 },
@@ -241,6 +260,14 @@ pub fn floor_ratio(
             range(&control_rounds)
         ),
         target: "1.00×".into(),
+        met: None,
+    });
+    verdicts.push(Verdict {
+        figure: "control: plain Paho with four submitting threads / the floor, N 64 and 256 (what \
+                 the shape of the rows with submitting threads gives Paho itself)"
+            .into(),
+        value: format!("medians {}×", range(&shaped)),
+        target: "–".into(),
         met: None,
     });
 }

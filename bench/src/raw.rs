@@ -8,10 +8,11 @@
 //! - [`RawJobs`]: a Paho client publishes a Jobs update request itself and waits for the
 //!   service's reply: the emulator's work included, the library's excluded.
 
+use crate::latency::Window;
 use crate::span::Span;
 use crossbeam_channel::{unbounded, Receiver};
 use paho_mqtt as paho;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -114,6 +115,25 @@ impl Drop for EchoFloor {
     }
 }
 
+/// `prefix` and a number of its own for every run, as a client ID: no run takes over a session
+/// the broker is still closing (the floor-ratio control row runs the floor twice in a row).
+fn run_id(prefix: &str) -> String {
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    format!("{prefix}-{}", RUNS.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The update topics of `job` on the first `things` things.
+fn update_topics(things: usize, job: &str) -> Vec<String> {
+    (0..things)
+        .map(|i| {
+            format!(
+                "$aws/things/{}/jobs/{job}/update",
+                crate::emulator::thing(i)
+            )
+        })
+        .collect()
+}
+
 /// A plain Paho client speaking the Jobs protocol itself.
 pub struct RawJobs {
     requester: Requester,
@@ -125,20 +145,9 @@ impl RawJobs {
     /// Pipelined update requests with up to `window` in flight over `things` things for `span`,
     /// publishing from the calling thread without waiting for PUBACKs; ops/s.
     pub fn pipelined(port: u16, window: usize, things: usize, job: &str, span: Span) -> f64 {
-        // A client ID of its own for every run, so that no run takes over a session the broker
-        // is still closing (the floor-ratio control row runs the floor twice in a row).
-        static RUNS: AtomicUsize = AtomicUsize::new(0);
-        let run = RUNS.fetch_add(1, Ordering::Relaxed);
-        let client = format!("bench-raw-pipelined-{window}-{run}");
+        let client = run_id(&format!("bench-raw-pipelined-{window}"));
         let requester = Requester::start(port, &client, None);
-        let topics: Vec<String> = (0..things)
-            .map(|i| {
-                format!(
-                    "$aws/things/{}/jobs/{job}/update",
-                    crate::emulator::thing(i)
-                )
-            })
-            .collect();
+        let topics = update_topics(things, job);
         let start = Instant::now();
         let (mut sent, mut received) = (0usize, 0usize);
         while span.more(start, sent) || received < sent {
@@ -155,6 +164,60 @@ impl RawJobs {
             received += 1;
         }
         received as f64 / start.elapsed().as_secs_f64()
+    }
+
+    /// The floor in the shape of the library rows with submitting threads: `submitters`
+    /// threads share one Paho client and a window of `window` requests in flight (the same
+    /// [`Window`] those rows use), and Paho's message callback frees a slot per reply, on Paho's
+    /// receive thread, as a plain Paho application would. Requests go round `things` things for
+    /// `duration`; ops/s. What raw Paho itself gives when the application has several threads.
+    pub fn pipelined_by(
+        port: u16,
+        window: usize,
+        things: usize,
+        job: &str,
+        duration: Duration,
+        submitters: usize,
+    ) -> f64 {
+        let client = client(
+            port,
+            &run_id(&format!("bench-raw-by-{submitters}-{window}")),
+        );
+        let win = Window::new(window);
+        let done = win.clone();
+        client.set_message_callback(move |_, message| {
+            if message.is_some() {
+                done.complete(true);
+            }
+        });
+        connect(&client);
+        let topics = update_topics(things, job);
+        let (stop, start) = (AtomicBool::new(false), Instant::now());
+        let submitters = submitters.clamp(1, window);
+        std::thread::scope(|scope| {
+            for t in 0..submitters {
+                let (client, topics, win, stop) = (&client, &topics, &win, &stop);
+                scope.spawn(move || {
+                    let mut i = t;
+                    while !stop.load(Ordering::Relaxed) {
+                        win.acquire();
+                        let payload =
+                            format!(r#"{{"status":"IN_PROGRESS","clientToken":"q-{i}"}}"#);
+                        drop(client.publish(paho::Message::new(
+                            topics[i % topics.len()].as_str(),
+                            payload,
+                            1,
+                        )));
+                        i += submitters;
+                    }
+                });
+            }
+            std::thread::sleep(duration);
+            stop.store(true, Ordering::Relaxed);
+        });
+        let (rate, _) = win.drain_rate(start);
+        let _ = client.disconnect(None).wait_for(TIMEOUT);
+        rate
     }
 
     /// Update requests for `thing`'s `job`; the emulator's broker delivers replies to the
