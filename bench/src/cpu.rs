@@ -69,6 +69,30 @@ pub fn client(port: u16, kind: &str, ops: usize) {
             drop(conn);
             crate::capi::cleanup();
         }
+        // The shape of the floor-ratio rows with submitting threads, for `perf` to look at:
+        // `submitting-aws`, `submitting-generic` (`-keep` adds KEEP_SUBSCRIPTIONS), four
+        // threads (`CPU_SUBMITTERS` sets another), and here `ops` is the seconds it runs.
+        submitting if submitting.starts_with("submitting-") => {
+            crate::capi::init();
+            let aws = submitting.starts_with("submitting-aws");
+            let conn = Conn::mqtt("127.0.0.1", port, "bench-cpu", aws);
+            let flags = if submitting.ends_with("-keep") {
+                crate::capi::FLAG_KEEP_SUBSCRIPTIONS
+            } else {
+                0
+            };
+            let threads = std::env::var("CPU_SUBMITTERS")
+                .ok()
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(4);
+            let seconds = Duration::from_secs(ops as u64);
+            let (rate, failed) =
+                crate::latency::pipelined_by(&conn, window(), THINGS, seconds, flags, threads);
+            assert_eq!(failed, 0, "an UpdateAsync failed");
+            println!("{rate:.0} ops/s");
+            drop(conn);
+            crate::capi::cleanup();
+        }
         "raw-pipelined" => {
             RawJobs::pipelined(port, window(), THINGS, JOB, Span::Ops(ops));
         }
