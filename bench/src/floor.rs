@@ -10,10 +10,11 @@
 //! the machine's noise alone gives. Another runs plain Paho in the shape of the rows with
 //! submitting threads (four threads sharing the same window, each reply freeing a slot from
 //! Paho's own callback, as a plain Paho application would): what that shape gives Paho itself,
-//! against the one-thread floor every row is measured by. Each row also gives the context switches of this process
-//! (the client side) per operation, from `getrusage`, and the CPU time per operation of this
-//! process and of the emulator (`latency::with_cpu`): on a shared machine steadier figures of
-//! what the path costs than its rate, and they tell the client's share from the service's.
+//! against the one-thread floor every row is measured by. Each row also gives the context
+//! switches of this process (the client side) per operation, from `getrusage`, and the CPU
+//! time per operation of this process and of the emulator (`latency::with_cpu`): on a shared
+//! machine steadier figures of what the path costs than its rate, and they tell the client's
+//! share from the service's.
 
 use crate::capi::{Conn, FLAG_KEEP_SUBSCRIPTIONS};
 use crate::emulator::JOB;
@@ -103,10 +104,10 @@ pub fn floor_ratio(
         ],
     );
     // (path, awsIotMqttMode or not, flags, submitting threads: 0 for refilled from the
-    // callback); no mode: the control rows, where the floor runs against itself, or against plain
-    // Paho with that many submitting threads. Each row has a
-    // connection of its own, closed after it: the subscriptions a generic row keeps would
-    // otherwise have the broker deliver every later row's replies twice, to both connections.
+    // callback); no mode: the control rows, where the floor runs against itself, or against
+    // plain Paho with that many submitting threads. Each row has a connection of its own,
+    // closed after it: the subscriptions a generic row keeps would otherwise have the broker
+    // deliver every later row's replies twice, to both connections.
     let paths: [(&str, Option<bool>, u32, usize); 7] = [
         ("awsIotMqttMode", Some(true), 0, 4),
         ("awsIotMqttMode", Some(true), 0, 1),
