@@ -227,29 +227,46 @@ pub fn pipelined_by(
     flags: u32,
     submitters: usize,
 ) -> (f64, u64) {
-    let names: Arc<Vec<CString>> = Arc::new((0..things).map(|i| cstring(&thing(i))).collect());
+    let names: Vec<CString> = (0..things).map(|i| cstring(&thing(i))).collect();
     let job = cstring(JOB);
     let win = Window::new(window);
     let done = win.completion();
+    submitting(&win, submitters, duration, |i| {
+        let status = conn.update_async(
+            &names[i % names.len()],
+            &job,
+            STATE_IN_PROGRESS,
+            0,
+            flags,
+            &done,
+        );
+        status == STATUS_PENDING
+    })
+}
+
+/// `submitters` threads (at most the window's limit) share `win` for `duration`: each waits
+/// for a free slot and calls `submit` with the operation's number (the threads' numbers
+/// interleave, so that they go round the things together), which starts the operation and
+/// says whether it is in flight; one that is not frees its slot as a failure. Returns once
+/// every operation completed: ops/s and failures. The harness of every row with submitting
+/// threads, the library's and plain Paho's alike.
+pub fn submitting(
+    win: &Window,
+    submitters: usize,
+    duration: Duration,
+    submit: impl Fn(usize) -> bool + Sync,
+) -> (f64, u64) {
     let stop = AtomicBool::new(false);
     let start = Instant::now();
-    let submitters = submitters.clamp(1, window);
+    let submitters = submitters.clamp(1, win.limit);
     std::thread::scope(|scope| {
         for t in 0..submitters {
-            let (names, job, win, stop, done) = (&names, &job, &win, &stop, &done);
+            let (stop, submit) = (&stop, &submit);
             scope.spawn(move || {
                 let mut i = t;
                 while !stop.load(Ordering::Relaxed) {
                     win.acquire();
-                    let status = conn.update_async(
-                        &names[i % names.len()],
-                        job,
-                        STATE_IN_PROGRESS,
-                        0,
-                        flags,
-                        done,
-                    );
-                    if status != STATUS_PENDING {
+                    if !submit(i) {
                         win.complete(false);
                     }
                     i += submitters;

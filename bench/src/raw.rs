@@ -8,11 +8,11 @@
 //! - [`RawJobs`]: a Paho client publishes a Jobs update request itself and waits for the
 //!   service's reply: the emulator's work included, the library's excluded.
 
-use crate::latency::Window;
+use crate::latency::{submitting, Window};
 use crate::span::Span;
 use crossbeam_channel::{unbounded, Receiver};
 use paho_mqtt as paho;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -192,30 +192,15 @@ impl RawJobs {
         });
         connect(&client);
         let topics = update_topics(things, job);
-        let (stop, start) = (AtomicBool::new(false), Instant::now());
-        let submitters = submitters.clamp(1, window);
-        std::thread::scope(|scope| {
-            for t in 0..submitters {
-                let (client, topics, win, stop) = (&client, &topics, &win, &stop);
-                scope.spawn(move || {
-                    let mut i = t;
-                    while !stop.load(Ordering::Relaxed) {
-                        win.acquire();
-                        let payload =
-                            format!(r#"{{"status":"IN_PROGRESS","clientToken":"q-{i}"}}"#);
-                        drop(client.publish(paho::Message::new(
-                            topics[i % topics.len()].as_str(),
-                            payload,
-                            1,
-                        )));
-                        i += submitters;
-                    }
-                });
-            }
-            std::thread::sleep(duration);
-            stop.store(true, Ordering::Relaxed);
+        let (rate, _) = submitting(&win, submitters, duration, |i| {
+            let payload = format!(r#"{{"status":"IN_PROGRESS","clientToken":"q-{i}"}}"#);
+            drop(client.publish(paho::Message::new(
+                topics[i % topics.len()].as_str(),
+                payload,
+                1,
+            )));
+            true
         });
-        let (rate, _) = win.drain_rate(start);
         let _ = client.disconnect(None).wait_for(TIMEOUT);
         rate
     }

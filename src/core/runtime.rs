@@ -16,7 +16,7 @@ use crate::core::engine::{Callback, Done};
 use crate::core::panics::contain;
 use crate::core::queue::Queue;
 pub use crate::core::queue::Task;
-use crate::core::sync::Mutex as TurnLock;
+use crate::core::sync::{Mutex as TurnLock, MutexGuard as TurnGuard};
 use parking_lot::{Condvar, Mutex};
 use std::cell::Cell;
 use std::sync::{Arc, Weak};
@@ -124,10 +124,8 @@ impl Runtime {
         let tasks = &self.inner.tasks;
         loop {
             tasks.wait_ready();
-            let _turn = self.inner.turn.lock();
-            while let Some(work) = tasks.try_pop() {
-                run(work);
-            }
+            let turn = self.inner.turn.lock();
+            self.run_waiting(&turn);
             // Only the turn's holder takes work out, and a closed queue takes none in.
             if tasks.is_closed() && tasks.is_empty() {
                 return;
@@ -173,13 +171,18 @@ impl Runtime {
             let Some(turn) = self.inner.turn.try_lock() else {
                 return;
             };
-            while let Some(work) = self.inner.tasks.try_pop() {
-                run(work);
-            }
+            self.run_waiting(&turn);
             drop(turn);
             if self.inner.tasks.is_empty() {
                 return;
             }
+        }
+    }
+
+    /// Runs the work that waits, in order, on the calling thread, which holds the turn.
+    fn run_waiting(&self, _turn: &TurnGuard<'_, ()>) {
+        while let Some(work) = self.inner.tasks.try_pop() {
+            run(work);
         }
     }
 

@@ -352,12 +352,12 @@ impl Completions {
         }))
     }
 
-    fn record(&self, id: OpId, outcome: Outcome, on_callback_thread: bool) {
+    fn record(&self, id: OpId, outcome: Outcome, in_callback: bool) {
         let (lock, cv) = &*self.inner;
         let mut r = lock.lock();
         r.by_op.entry(id).or_default().push(outcome);
         r.total += 1;
-        if !on_callback_thread {
+        if !in_callback {
             r.off_thread += 1;
         }
         cv.notify_all();

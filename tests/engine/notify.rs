@@ -20,7 +20,7 @@ struct Seen {
     thing: String,
     kind: Notify,
     document: Vec<u8>,
-    on_callback_thread: bool,
+    in_callback: bool,
     thread_name: Option<String>,
 }
 
@@ -36,7 +36,7 @@ impl Log {
                 thing: e.thing.to_owned(),
                 kind: e.kind,
                 document: e.document.to_vec(),
-                on_callback_thread: rt.in_callback(),
+                in_callback: rt.in_callback(),
                 thread_name: std::thread::current().name().map(str::to_owned),
             })
         })
@@ -108,7 +108,7 @@ fn callbacks_run_on_the_callback_thread_never_on_the_receive_thread() {
         assert!((1..=10).contains(&n), "kind {key} seen {n} times");
     }
     for s in seen {
-        assert!(s.on_callback_thread);
+        assert!(s.in_callback);
         assert_ne!(s.thread_name.as_deref(), Some("loopback-receive"));
     }
 }
